@@ -1,0 +1,58 @@
+# Kansrijk — the two commands: `make run` and `make test`. Everything they need, they install.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HTMX := src/kansrijk/static/kansrijk/vendor/htmx.min.js
+
+.PHONY: run test bench install system-deps assets migrate demo schema clean
+
+run: install assets migrate demo
+	@$(BIN)/kansrijk collectstatic --noinput -v0
+	@echo "Kansrijk draait op http://127.0.0.1:8000 (stop met Ctrl+C)"
+	DEBUG=1 ALLOW_PLAIN_HTTP=1 $(BIN)/kansrijk runserver 127.0.0.1:8000 --insecure
+
+test: install assets system-deps
+	scripts/run-tests.sh
+
+bench: install system-deps
+	scripts/run-bench.sh
+
+# Debian packages the project needs: PostgreSQL for tests and benchmarks, Node/npm for the vendored assets.
+system-deps:
+	@command -v /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  echo "PostgreSQL installeren (Debian-pakket)…"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; }
+
+$(STAMP): pyproject.toml requirements.lock
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is nodig"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -r requirements.lock
+	$(BIN)/pip install -q --no-deps -e .
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+# htmx comes from the npm registry at install time and is served from our own static files.
+$(HTMX): package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }
+	npm ci --no-audit --no-fund --silent
+	mkdir -p $(dir $(HTMX))
+	cp node_modules/htmx.org/dist/htmx.min.js $(HTMX)
+
+assets: $(HTMX)
+
+migrate: install
+	$(BIN)/kansrijk migrate --noinput -v0
+
+demo: migrate
+	$(BIN)/kansrijk load_demo
+
+# Regenerate the committed OpenAPI schema (tests fail when it differs from the code).
+schema: install
+	$(BIN)/kansrijk spectacular --file docs/api/openapi.yaml --validate
+
+clean:
+	rm -rf $(VENV) node_modules kansrijk.sqlite3* var

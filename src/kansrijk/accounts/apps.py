@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "kansrijk.accounts"
+    label = "accounts"
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from . import models
+
+        auditlog.register(models.User, exclude_fields=["password", "last_login"], m2m_fields={"teams", "municipalities"})
+        auditlog.register(models.Team)
+        auditlog.register(models.Municipality)
+        auditlog.register(models.RolePolicy)

@@ -1,0 +1,34 @@
+"""Roles (BRIEF §2) and what each may do. The one place that says who may see what.
+
+Every check in views, API and selectors asks these sets rather than comparing role names itself.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    KLANTMANAGER = "klantmanager", _("Klantmanager")
+    TEAMLEIDER = "teamleider", _("Teamleider")
+    BELEIDSMEDEWERKER = "beleidsmedewerker", _("Beleidsmedewerker / analist")
+    AANBIEDER = "aanbieder", _("Re-integratieaanbieder")
+    WERKGEVERSDIENSTVERLENER = "werkgeversdienstverlener", _("Werkgeversdienstverlener")
+    WIJKTEAMMEDEWERKER = "wijkteammedewerker", _("Wijkteammedewerker")
+    BEHEERDER = "beheerder", _("Functioneel beheerder")
+
+
+# Roles that see the personal data of the clients of their own teams.
+SEES_TEAM_CLIENTS = frozenset({Role.KLANTMANAGER, Role.TEAMLEIDER, Role.WIJKTEAMMEDEWERKER})
+# Roles that see income data (benefit spells, cause of dependency). The neighbourhood team sees the social part only
+# (the Mens Centraal split, seed 004).
+SEES_INCOME_DATA = frozenset({Role.KLANTMANAGER, Role.TEAMLEIDER})
+# Special categories (AVG art. 9: health, addiction, origin), per category: only the roles whose work needs them.
+SEES_HEALTH = frozenset({Role.KLANTMANAGER, Role.WIJKTEAMMEDEWERKER})
+SEES_ADDICTION = frozenset({Role.KLANTMANAGER, Role.WIJKTEAMMEDEWERKER})
+SEES_ORIGIN = frozenset({Role.KLANTMANAGER})
+# Roles that may change who handles a client (assignment of team and client manager).
+ASSIGNS_CLIENTS = frozenset({Role.TEAMLEIDER})
+# Administration: users, teams, code lists, imports, the access log.
+ADMINISTERS = frozenset({Role.BEHEERDER})
+# Aggregated figures without persons.
+SEES_AGGREGATES = frozenset({Role.TEAMLEIDER, Role.BELEIDSMEDEWERKER, Role.BEHEERDER})

@@ -1,0 +1,40 @@
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from kansrijk.accounts import roles
+from kansrijk.accounts.permissions import role_permission
+from kansrijk.accounts.scoping import visible_municipality_ids
+
+from .. import selectors
+from .serializers import AccessLogSerializer, UnusualAccessSerializer
+
+Administers = role_permission(roles.ADMINISTERS, "Administers")
+
+
+@extend_schema_view(list=extend_schema(
+    summary="Inzagelog: wie heeft welke cliënt bekeken",
+    parameters=[OpenApiParameter("client_number", OpenApiTypes.STR), OpenApiParameter("user", OpenApiTypes.STR)]))
+class AccessLogViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    permission_classes = [Administers]
+    serializer_class = AccessLogSerializer
+
+    def get_queryset(self):
+        qs = selectors.access_log(municipality_ids=visible_municipality_ids(self.request.user))
+        if number := self.request.query_params.get("client_number"):
+            qs = qs.filter(client_number=number)
+        if username := self.request.query_params.get("user"):
+            qs = qs.filter(user__username=username)
+        return qs
+
+    @extend_schema(summary="Gebruikers die opvallend veel cliënten buiten hun caseload bekijken",
+                   parameters=[OpenApiParameter("days", OpenApiTypes.INT)],
+                   responses=UnusualAccessSerializer(many=True))
+    @action(detail=False, methods=["get"], pagination_class=None)
+    def unusual(self, request):
+        days = request.query_params.get("days", "30")
+        rows = selectors.unusual_access(municipality_ids=visible_municipality_ids(request.user),
+                                        days=int(days) if days.isdigit() else 30)
+        return Response(UnusualAccessSerializer(rows, many=True).data)

@@ -1,0 +1,48 @@
+"""API conventions shared by every app: errors as problem details (RFC 9457)."""
+
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+PROBLEM_TYPE = "https://kansrijk.readthedocs.io/problems/"
+
+
+def problem_details_handler(exc, context):
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+    data = response.data
+    invalid_params = []
+    if isinstance(exc, exceptions.ValidationError):
+        detail = _("De invoer is ongeldig.")
+        if isinstance(data, dict):
+            for name, messages in data.items():
+                for message in messages if isinstance(messages, list) else [messages]:
+                    invalid_params.append({"name": name, "code": getattr(message, "code", "invalid"),
+                                           "reason": str(message)})
+        else:
+            invalid_params = [{"name": "nonFieldErrors", "code": "invalid", "reason": str(m)} for m in data]
+    else:
+        detail = str(data.get("detail", "")) if isinstance(data, dict) else str(data)
+    code = getattr(exc, "default_code", "error")
+    problem = {
+        "type": f"{PROBLEM_TYPE}{code}",
+        "code": code,
+        "title": str(getattr(exc, "default_detail", detail)),
+        "status": response.status_code,
+        "detail": detail,
+        "instance": context["request"].path if context.get("request") else "",
+    }
+    if invalid_params:
+        problem["invalidParams"] = invalid_params
+    headers = {k: v for k, v in response.items() if k in ("WWW-Authenticate", "Retry-After", "Allow")}
+    return Response(problem, status=response.status_code, headers=headers, content_type="application/problem+json")
+
+
+def problem_response(status_code: int, title: str, detail: str, code: str) -> Response:
+    return Response({"type": f"{PROBLEM_TYPE}{code}", "code": code, "title": title, "status": status_code,
+                     "detail": detail}, status=status_code, content_type="application/problem+json")
+
+
+__all__ = ["problem_details_handler", "problem_response", "status"]

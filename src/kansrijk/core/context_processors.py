@@ -1,0 +1,13 @@
+from kansrijk.accounts import roles
+
+
+def capabilities(request):
+    """What the current user's role allows, for menus; the views check the same sets themselves."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"can": {}}
+    return {"can": {
+        "see_clients": user.has_role(roles.SEES_TEAM_CLIENTS),
+        "administer": user.has_role(roles.ADMINISTERS),
+        "assign": user.has_role(roles.ASSIGNS_CLIENTS),
+    }}

@@ -1,0 +1,14 @@
+"""Counts of the main entities for ``kansrijk stats``; later apps add their own counts here."""
+
+from kansrijk.accounts.models import Team, User
+from kansrijk.audit.models import AccessLog
+from kansrijk.caseload.selectors import counts as caseload_counts
+
+
+def collect() -> dict[str, int]:
+    return {
+        **caseload_counts(),
+        "users": User.objects.count(),
+        "teams": Team.objects.count(),
+        "access_records": AccessLog.objects.count(),
+    }

@@ -1,0 +1,31 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from kansrijk.accounts import roles
+from kansrijk.caseload.selectors import clients_for
+
+
+@login_required
+def home(request):
+    user = request.user
+    context = {}
+    if user.has_role(roles.SEES_TEAM_CLIENTS):
+        visible = clients_for(user)
+        context.update(
+            team_clients=visible.count(),
+            own_clients=visible.filter(client_manager=user).count(),
+            active_clients=visible.filter(active_spell_start__isnull=False).count(),
+        )
+    return render(request, "core/home.html", context)
+
+
+def not_found(request, exception=None):
+    return render(request, "core/error.html", {"status": 404, "title": "Pagina niet gevonden"}, status=404)
+
+
+def forbidden(request, exception=None):
+    return render(request, "core/error.html", {"status": 403, "title": "Geen toegang"}, status=403)
+
+
+def server_error(request):
+    return render(request, "core/error.html", {"status": 500, "title": "Er ging iets mis"}, status=500)

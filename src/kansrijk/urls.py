@@ -1,0 +1,26 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+api_v1 = [
+    path("", include("kansrijk.caseload.api.urls")),
+    path("", include("kansrijk.audit.api.urls")),
+    path("", include("kansrijk.accounts.api.urls")),
+    path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="api-docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="api-redoc"),
+]
+
+urlpatterns = [
+    path("", include("kansrijk.core.urls")),
+    path("account/", include("kansrijk.accounts.urls")),
+    path("klanten/", include("kansrijk.caseload.urls")),
+    path("audit/", include("kansrijk.audit.urls")),
+    path("beheer/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include((api_v1, "api"))),
+]
+
+handler404 = "kansrijk.core.views.not_found"
+handler403 = "kansrijk.core.views.forbidden"
+handler500 = "kansrijk.core.views.server_error"
