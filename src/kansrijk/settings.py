@@ -21,9 +21,9 @@ def env_bool(name: str, default: bool) -> bool:
 
 
 DEBUG = env_bool("DEBUG", False)
-# A fixed development key only when DEBUG is on; production must set SECRET_KEY (check --deploy says so).
+# Without SECRET_KEY a development key is used, which `kansrijk check --deploy` reports as insecure.
 SECRET_KEY = os.environ.get("SECRET_KEY") or (
-    "dev-only-insecure-key-kansrijk" if DEBUG else "unset-" + "x" * 60
+    "django-insecure-development-only-key-for-kansrijk-local-use-0123456789"
 )
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]

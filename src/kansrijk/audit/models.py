@@ -10,10 +10,11 @@ class AccessLog(models.Model):
     someone else's caseload at the time, which the anomaly report counts (Suwinet's "controle op opvraaggedrag").
     """
 
+    # Both foreign keys are served by the composite (…, -timestamp) indexes below.
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                             verbose_name=_("gebruiker"))
+                             verbose_name=_("gebruiker"), db_index=False)
     client = models.ForeignKey("caseload.Client", null=True, on_delete=models.SET_NULL, related_name="+",
-                               verbose_name=_("cliënt"))
+                               verbose_name=_("cliënt"), db_index=False)
     # Kept even if the client is later deleted under a retention rule, so the record still says whom it concerned.
     client_number = models.CharField(_("cliëntnummer"), max_length=20)
     municipality_id = models.IntegerField()

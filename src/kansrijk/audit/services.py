@@ -2,27 +2,42 @@
 
 from collections.abc import Iterable
 
+from kansrijk.accounts.roles import Role
+
 from .models import AccessLog
 
 
-def _record(user, client, view: str) -> AccessLog:
+def _outside(user, client, team_ids: set[int]) -> bool:
+    """Whether the client lies outside the user's own work: for a client manager, anyone not in their own
+    caseload; for roles without a caseload of their own, anyone not in their teams."""
+    if user.role == Role.KLANTMANAGER:
+        return client.client_manager_id != user.pk
+    return client.team_id is None or client.team_id not in team_ids
+
+
+def _record(user, client, view: str, team_ids: set[int]) -> AccessLog:
     return AccessLog(
         user=user,
         client_id=client.pk,
         client_number=client.client_number,
         municipality_id=client.municipality_id,
         view=view,
-        outside_caseload=client.client_manager_id != user.pk,
+        outside_caseload=_outside(user, client, team_ids),
     )
 
 
+def _team_ids(user) -> set[int]:
+    return set() if user.role == Role.KLANTMANAGER else set(user.teams.values_list("id", flat=True))
+
+
 def log_access(*, user, client, view: str) -> None:
-    """Record that ``user`` saw ``client``'s personal data through ``view`` (e.g. ``client_page``, ``api_detail``)."""
-    _record(user, client, view).save()
+    """Record that ``user`` saw ``client``'s personal data through ``view`` (e.g. ``clientpagina``, ``api_detail``)."""
+    _record(user, client, view, _team_ids(user)).save()
 
 
 def log_bulk_access(*, user, clients: Iterable, view: str) -> int:
-    """Record one access per client for list exports; one INSERT batch, not one per client."""
-    records = [_record(user, client, view) for client in clients]
-    AccessLog.objects.bulk_create(records, batch_size=2000)
+    """Record one access per client for search results and exports, in one batch rather than one per client."""
+    team_ids = _team_ids(user)
+    records = [_record(user, client, view, team_ids) for client in clients]
+    AccessLog.objects.bulk_create(records, batch_size=500)
     return len(records)

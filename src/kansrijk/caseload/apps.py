@@ -10,7 +10,7 @@ class CaseloadConfig(AppConfig):
 
         from . import models
 
-        auditlog.register(models.Client, exclude_fields=["search_text", "updated_at", "last_import"])
+        auditlog.register(models.Client, exclude_fields=["search_name", "updated_at", "last_import"])
         auditlog.register(models.BenefitSpell, exclude_fields=["updated_at", "last_import"])
         auditlog.register(models.ClientSpecialCategories)
         auditlog.register(models.CauseCode)

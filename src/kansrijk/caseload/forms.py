@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from kansrijk.accounts import roles
 from kansrijk.accounts.models import Municipality, Team, User
 from kansrijk.accounts.roles import Role
 
@@ -21,6 +22,7 @@ class CaseloadFilterForm(forms.Form):
     age_class = forms.ChoiceField(label=_("Leeftijdsklasse"), required=False,
                                   choices=[("", _("Elke leeftijd"))] + [(c, label) for c, label, *_ in AGE_CLASSES])
     household = forms.ChoiceField(label=_("Leefvorm"), required=False)
+    zonder_team = forms.BooleanField(label=_("Alleen zonder team"), required=False)
 
     def __init__(self, *args, user, households: list[str], **kwargs):
         super().__init__(*args, **kwargs)
@@ -29,6 +31,8 @@ class CaseloadFilterForm(forms.Form):
         self.fields["client_manager"].queryset = User.objects.filter(
             teams__in=teams, role=Role.KLANTMANAGER).distinct().order_by("last_name", "first_name")
         self.fields["household"].choices = [("", _("Elke leefvorm"))] + [(h, h) for h in households]
+        if not user.has_role(roles.ASSIGNS_CLIENTS):
+            del self.fields["zonder_team"]
 
 
 class AssignmentForm(forms.Form):

@@ -10,6 +10,7 @@ Speed matters (400,000 clients in seconds), so the row loop is plain Python with
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -138,9 +139,13 @@ class ParsedExport:
 
 def is_valid_bsn(value: str) -> bool:
     """The 11-proef: nine digits, weights 9…2 and −1, sum divisible by 11 (and not all zeros)."""
-    if len(value) != 9 or not value.isdigit() or value == "000000000":
+    # isdigit() admits other scripts' digits and superscripts; a BSN is ASCII digits only.
+    if len(value) != 9 or not value.isascii() or not value.isdigit() or value == "000000000":
         return False
-    total = sum(int(d) * w for d, w in zip(value[:8], range(9, 1, -1))) - int(value[8])
+    # Runs once per row of a 400,000-client export: arithmetic on the byte values (minus 48 per digit times the
+    # weights 9+8+…+2−1 = 43) is several times faster than converting each digit.
+    b = value.encode()
+    total = 9 * b[0] + 8 * b[1] + 7 * b[2] + 6 * b[3] + 5 * b[4] + 4 * b[5] + 3 * b[6] + 2 * b[7] - b[8] - 48 * 43
     return total % 11 == 0
 
 
@@ -159,16 +164,50 @@ def _decode(data: bytes) -> str:
             return data.decode("latin-1")
 
 
+def _encoding(data: bytes) -> tuple[str, int]:
+    """The encoding ``_decode`` would choose and where the text starts, without building the text.
+
+    A 400,000-client export decoded whole and wrapped in a StringIO held 600 MB (Python stores non-Latin-1 text such
+    as Turkish names at two to four bytes a character), so the encoding is checked chunk by chunk here and the CSV
+    reader decodes as it goes.
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        _check_decodes(data, "utf-8", 3)  # as _decode: a file with a BOM must be UTF-8
+        return "utf-8", 3
+    if data.isascii():
+        return "utf-8", 0
+    for encoding in ("utf-8", "cp1252"):
+        try:
+            _check_decodes(data, encoding, 0)
+        except UnicodeDecodeError:
+            continue
+        return encoding, 0
+    return "latin-1", 0
+
+
+def _check_decodes(data: bytes, encoding: str, start: int, chunk: int = 1 << 20) -> None:
+    decoder = codecs.getincrementaldecoder(encoding)()
+    view = memoryview(data)
+    for offset in range(start, len(data), chunk):
+        decoder.decode(view[offset:offset + chunk])
+    decoder.decode(b"", True)
+
+
 def _read_csv(data: bytes) -> tuple[list[str], Iterator[tuple[int, list]], int]:
-    text = _decode(data)
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    encoding, start = _encoding(data)
+    end = data.find(b"\n", start)
+    first_text = data[start:end if end >= 0 else len(data)].decode(encoding)
+    delimiter = ";" if first_text.count(";") > first_text.count(",") else ","
+    stream = io.BytesIO(data)
+    stream.seek(start)
+    # newline="" as with the StringIO before: the csv module itself handles line ends and quoted newlines.
+    reader = csv.reader(io.TextIOWrapper(stream, encoding=encoding, newline=""), delimiter=delimiter)
     try:
         header = next(reader)
     except StopIteration:
         return [], iter(()), 0
-    estimated_rows = max(text.count("\n") - 1, 0)
+    # "\n" is one byte in UTF-8, cp1252 and latin-1 alike, so counting bytes counts the text's line ends.
+    estimated_rows = max(data.count(b"\n", start) - 1, 0)
 
     def rows():
         for row in reader:
@@ -298,6 +337,8 @@ class _DateParser:
 
 
 def _text(value) -> str:
+    if type(value) is str:  # every CSV cell: the common case first
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():

@@ -72,8 +72,10 @@ class Client(models.Model):
     """A person on (or formerly on) bijstand, as known from the benefit system. Ordinary personal data only:
     special categories live in ClientSpecialCategories."""
 
+    # Foreign keys whose lookups a composite index or unique constraint below already serves carry no index of
+    # their own: every index costs time on a 400,000-row import.
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="clients",
-                                     verbose_name=_("gemeente"))
+                                     verbose_name=_("gemeente"), db_index=False)
     client_number = models.CharField(_("cliëntnummer"), max_length=20)
     bsn = models.CharField(_("BSN"), max_length=9, blank=True, db_index=True)
     given_names = models.CharField(_("voornamen"), max_length=100, blank=True)
@@ -83,14 +85,15 @@ class Client(models.Model):
     household = models.CharField(_("leefvorm"), max_length=100, blank=True)
     dossier_number = models.CharField(_("dossiernummer"), max_length=30, blank=True)
     team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="clients",
-                             verbose_name=_("team"))
+                             verbose_name=_("team"), db_index=False)
     client_manager = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                       related_name="caseload", verbose_name=_("klantmanager"))
+                                       related_name="caseload", verbose_name=_("klantmanager"), db_index=False)
     # Start of the running spell, kept by the import so list filters on duration need no join.
     active_spell_start = models.DateField(_("begin lopende uitkering"), null=True, blank=True)
     # Lower-case "family name, given names" for prefix search.
     search_name = models.CharField(max_length=210, blank=True)
-    last_import = models.ForeignKey(ImportRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    last_import = models.ForeignKey(ImportRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                    db_index=False)
     created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
     updated_at = models.DateTimeField(_("bijgewerkt"), auto_now=True)
 
@@ -123,9 +126,10 @@ class BenefitSpell(models.Model):
     """One benefit spell: the periods of one client with the same original start date, merged (BRIEF §6).
     ``end_date`` is empty while any of its periods runs."""
 
-    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="spells", verbose_name=_("cliënt"))
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="spells", verbose_name=_("cliënt"),
+                               db_index=False)
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("gemeente"))
+                                     verbose_name=_("gemeente"), db_index=False)
     original_start = models.DateField(_("oorspronkelijke begindatum"))
     end_date = models.DateField(_("einddatum"), null=True, blank=True)
     first_period_start = models.DateField(_("start eerste periode"))
@@ -136,7 +140,8 @@ class BenefitSpell(models.Model):
     cause = models.ForeignKey(CauseCode, null=True, blank=True, on_delete=models.PROTECT,
                               verbose_name=_("oorzaak bijstandsafhankelijkheid"))
     end_reason = models.CharField(_("reden einde"), max_length=200, blank=True)
-    last_import = models.ForeignKey(ImportRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    last_import = models.ForeignKey(ImportRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                    db_index=False)
     created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
     updated_at = models.DateTimeField(_("bijgewerkt"), auto_now=True)
 

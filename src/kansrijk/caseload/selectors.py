@@ -46,6 +46,7 @@ class CaseloadFilters:
     duration: str = ""
     age_class: str = ""
     household: str = ""
+    unassigned: bool = False
 
 
 def caseload_list(*, user, filters: CaseloadFilters, today: date | None = None) -> QuerySet[Client]:
@@ -61,6 +62,8 @@ def caseload_list(*, user, filters: CaseloadFilters, today: date | None = None) 
             qs = qs.filter(client_number__startswith=q)
         else:
             qs = qs.filter(search_name__contains=q.lower())
+    if filters.unassigned:
+        qs = qs.filter(team__isnull=True)
     if filters.team:
         qs = qs.filter(team_id=filters.team)
     if filters.client_manager:

@@ -6,6 +6,7 @@ Each service is one transaction: it either does all its work or none.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -20,7 +21,7 @@ from django.utils import timezone
 
 from kansrijk.accounts import roles
 from kansrijk.accounts.models import Municipality, Team, User
-from kansrijk.core.bulk import insert_rows, update_rows
+from kansrijk.core.bulk import insert_rows, paused_gc, update_rows
 
 from .importing import ExportUnreadable, ParsedExport, RowError, parse_export
 from .models import BenefitSpell, CauseCode, Client, ImportRun, search_name_for
@@ -66,6 +67,7 @@ def _summary(parsed: ParsedExport | None, counts: dict | None = None, *, skip_in
     }
 
 
+@paused_gc()
 def import_caseload(
     *,
     data: bytes,
@@ -149,11 +151,14 @@ def _write(parsed: ParsedExport, *, municipality: Municipality, cause_ids: dict[
     clients_unchanged = 0
     for number, data in parsed.clients.items():
         old = existing_clients.get(number)
-        old_spells = existing_spells.get(old[0], {}) if old else {}
-        # The running spell over what the register knows and what the file says, the file winning.
-        ends = {start: row[3] for start, row in old_spells.items()}
-        ends.update({start: spell.end_date for start, spell in data.spells.items()})
-        active = max((start for start, end in ends.items() if end is None), default=None)
+        if old is None:
+            # A new client has no spells in the register, so the file alone says which spell runs.
+            active = max((start for start, spell in data.spells.items() if spell.end_date is None), default=None)
+        else:
+            # The running spell over what the register knows and what the file says, the file winning.
+            ends = {start: row[3] for start, row in existing_spells.get(old[0], {}).items()}
+            ends.update({start: spell.end_date for start, spell in data.spells.items()})
+            active = max((start for start, end in ends.items() if end is None), default=None)
         if old is None:
             new_clients.append((municipality.pk, number, data.bsn, data.given_names, data.family_name,
                                 data.birth_year, data.sex, data.household, data.dossier_number, active,
@@ -177,12 +182,13 @@ def _write(parsed: ParsedExport, *, municipality: Municipality, cause_ids: dict[
     counts = {"clients_created": len(new_clients), "clients_updated": len(client_updates),
               "clients_unchanged": clients_unchanged}
     if not dry_run:
+        highest_id_before = Client.objects.order_by("-id").values_list("id", flat=True).first() or 0
         insert_rows(Client, ["municipality", "client_number", "bsn", "given_names", "family_name", "birth_year",
                              "sex", "household", "dossier_number", "active_spell_start", "search_name",
                              "last_import", "created_at", "updated_at"], new_clients)
         update_rows(Client, [*CLIENT_FIELDS, "last_import", "updated_at"], client_updates)
         if new_clients:
-            ids = dict(Client.objects.filter(municipality=municipality, last_import_id=run_id)
+            ids = dict(Client.objects.filter(municipality=municipality, id__gt=highest_id_before)
                        .values_list("client_number", "id").iterator(chunk_size=20000))
         else:
             ids = {}
@@ -249,15 +255,13 @@ def _log_changes(model, changes: list[tuple[int, str, dict]], *, user, run_id, n
     if not changes:
         return
     content_type = ContentType.objects.get_for_model(model)
-    LogEntry.objects.bulk_create(
-        [
-            LogEntry(content_type=content_type, object_pk=str(pk), object_id=pk, object_repr=label,
-                     action=LogEntry.Action.UPDATE, changes=diff, changes_text="", actor=user, timestamp=now,
-                     additional_data={"import_run": run_id})
-            for pk, label, diff in changes
-        ],
-        batch_size=2000,
-    )
+    # insert_rows (COPY / one executemany) rather than bulk_create, which SQLite splits into batches of ~66 rows.
+    extra = json.dumps({"import_run": run_id})
+    actor_id = user.pk if user is not None else None
+    insert_rows(LogEntry, ["content_type", "object_pk", "object_id", "object_repr", "action", "changes",
+                           "changes_text", "actor", "timestamp", "additional_data"],
+                ((content_type.pk, str(pk), pk, label, LogEntry.Action.UPDATE, json.dumps(diff), "", actor_id, now,
+                  extra) for pk, label, diff in changes))
 
 
 def store_upload(data: bytes, *, filename: str) -> Path:

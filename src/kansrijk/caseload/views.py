@@ -129,7 +129,7 @@ def import_preview(request, pk: int):
     data = Path(run.stored_path).read_bytes()
     result = services.import_caseload(data=data, municipality=run.municipality, filename=run.filename,
                                       user=request.user, dry_run=True, skip_invalid=True)
-    context = {"run": run, "result": result, "errors": result.errors[:500], "more_errors": len(result.errors) > 500,
+    context = {"run": run, "result": result, "errors": [e.as_dict() for e in result.errors[:500]], "more_errors": len(result.errors) > 500,
                "preview": result.parsed.preview if result.parsed else [],
                "causes": dict(CauseCode.objects.values_list("code", "description"))}
     return render(request, "caseload/import_preview.html", context)

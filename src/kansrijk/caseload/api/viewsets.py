@@ -36,6 +36,7 @@ LIST_PARAMETERS = [
     OpenApiParameter("duration", OpenApiTypes.STR, enum=[c for c, *_ in selectors.DURATION_CLASSES]),
     OpenApiParameter("age_class", OpenApiTypes.STR, enum=[c for c, *_ in selectors.AGE_CLASSES]),
     OpenApiParameter("household", OpenApiTypes.STR),
+    OpenApiParameter("zonder_team", OpenApiTypes.BOOL, description="Alleen cliënten die nog geen team hebben."),
 ]
 
 
@@ -47,7 +48,7 @@ def filters_from(params) -> selectors.CaseloadFilters:
     return selectors.CaseloadFilters(
         q=params.get("q", ""), team=as_int("team"), client_manager=as_int("client_manager"),
         duration=params.get("duration", ""), age_class=params.get("age_class", ""),
-        household=params.get("household", ""))
+        household=params.get("household", ""), unassigned=params.get("zonder_team") in ("1", "true", "on"))
 
 
 @extend_schema_view(

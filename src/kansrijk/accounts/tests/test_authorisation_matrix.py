@@ -1,0 +1,133 @@
+"""Every route × every role (and anonymous): the expected answer. A route without an entry fails the suite,
+so nobody adds a page or endpoint without deciding who may use it."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from kansrijk.accounts import roles
+from kansrijk.accounts.roles import Role
+from kansrijk.caseload.models import ImportRun
+
+ALL = frozenset(Role)
+ANON = "anonymous"
+
+
+def _names(resolver: URLResolver, namespace: str = "") -> set[str]:
+    names = set()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            names |= _names(pattern, inner)
+        elif isinstance(pattern, URLPattern):
+            if namespace.startswith(ADMIN_PREFIX):
+                names.add(f"{namespace}{pattern.name}")
+                continue
+            assert pattern.name, f"Route {pattern.pattern} has no name; name it and add it to the matrix."
+            names.add(f"{namespace}{pattern.name}")
+    return names
+
+
+def web(allowed: frozenset, ok: int = 200, method: str = "get", denied: int = 403, anon: int = 302):
+    return {"allowed": allowed, "ok": ok, "method": method, "denied": denied, "anon": anon}
+
+
+def api(allowed: frozenset, ok: int = 200, method: str = "get", anon: int = 401):
+    return {"allowed": allowed, "ok": ok, "method": method, "denied": 403, "anon": anon}
+
+
+CLIENT = "client"
+RUN = "run"
+MATRIX = {
+    "core:home": (web(ALL), None),
+    "accounts:login": (web(ALL, ok=302, anon=200), None),
+    "accounts:logout": (web(ALL, ok=302, method="post"), None),
+    "accounts:otp": (web(ALL), None),
+    "caseload:client-list": (web(roles.SEES_TEAM_CLIENTS), None),
+    "caseload:client-export": (web(roles.SEES_TEAM_CLIENTS), None),
+    "caseload:client-detail": (web(roles.SEES_TEAM_CLIENTS), CLIENT),
+    "caseload:client-assign": (web(roles.ASSIGNS_CLIENTS, ok=302, method="post"), CLIENT),
+    "caseload:import-upload": (web(roles.ADMINISTERS), None),
+    "caseload:import-preview": (web(roles.ADMINISTERS), RUN),
+    "caseload:import-confirm": (web(roles.ADMINISTERS, ok=302, method="post"), RUN),
+    "caseload:import-cancel": (web(roles.ADMINISTERS, ok=302, method="post"), RUN),
+    "caseload:import-rejected": (web(roles.ADMINISTERS), RUN),
+    "caseload:import-result": (web(roles.ADMINISTERS), RUN),
+    "audit:access-log": (web(roles.ADMINISTERS), None),
+    "audit:unusual-access": (web(roles.ADMINISTERS), None),
+    "set_language": (web(ALL, ok=302, method="post", anon=302), None),
+    "api:client-list": (api(roles.SEES_TEAM_CLIENTS), None),
+    "api:client-detail": (api(roles.SEES_TEAM_CLIENTS), CLIENT),
+    "api:client-assign": (api(roles.ASSIGNS_CLIENTS, ok=400, method="post"), CLIENT),
+    "api:causecode-list": (api(ALL), None),
+    "api:causecode-detail": (api(ALL), "cause"),
+    "api:import-list": (api(roles.ADMINISTERS, ok=200), None),
+    "api:import-detail": (api(roles.ADMINISTERS), RUN),
+    "api:accesslog-list": (api(roles.ADMINISTERS), None),
+    "api:accesslog-unusual": (api(roles.ADMINISTERS), None),
+    "api:me": (api(ALL), None),
+    "api:team-list": (api(ALL), None),
+    "api:team-detail": (api(ALL), "team"),
+    # The schema and its viewers hold no personal data; they are public like Open Zaak's.
+    "api:schema": (api(ALL, anon=200), None),
+    "api:api-docs": (api(ALL, anon=200), None),
+    "api:api-redoc": (api(ALL, anon=200), None),
+}
+# The Django admin (/beheer/) is used by functional administrators with staff rights; Django guards it itself.
+ADMIN_PREFIX = "admin:"
+
+
+def test_every_route_has_a_matrix_entry():
+    names = _names(get_resolver())
+    missing = sorted(n for n in names if n not in MATRIX and not n.startswith(ADMIN_PREFIX))
+    assert not missing, f"Routes without an authorisation-matrix entry: {missing}"
+    stale = sorted(set(MATRIX) - names)
+    assert not stale, f"Matrix entries for routes that no longer exist: {stale}"
+
+
+def _kwargs(kind, world, run):
+    if kind == CLIENT:
+        return {"pk": world.own.pk}
+    if kind == RUN:
+        return {"pk": run.pk}
+    if kind == "cause":
+        return {"code": 11}
+    if kind == "team":
+        return {"pk": world.team.pk}
+    return {}
+
+
+@pytest.fixture
+def pending_run(world, tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_bytes(b"Clientnummer\n1\n")
+    return ImportRun.objects.create(municipality=world.muni, source="web", filename="export.csv", sha256="x",
+                                    stored_path=str(path), status=ImportRun.Status.PREVIEW)
+
+
+@pytest.mark.parametrize("route", sorted(MATRIX))
+@pytest.mark.parametrize("who", [ANON, *[r.value for r in Role]])
+def test_matrix(route, who, world, pending_run, client):
+    spec, kind = MATRIX[route]
+    url = reverse(route, kwargs=_kwargs(kind, world, pending_run))
+    if who != ANON:
+        client.force_login(world.users[who])
+    response = getattr(client, spec["method"])(url)
+    if who == ANON:
+        expected = spec["anon"]
+    elif who in spec["allowed"]:
+        expected = spec["ok"]
+    else:
+        expected = spec["denied"]
+    assert response.status_code == expected, f"{route} as {who}: {response.status_code}, expected {expected}"
+    if who == ANON and expected == 302 and spec["anon"] == 302 and route != "set_language":
+        assert reverse("accounts:login") in response["Location"]
+
+
+@pytest.mark.parametrize("who", [r.value for r in Role])
+def test_admin_site_only_for_staff(who, world, client):
+    user = world.users[who]
+    client.force_login(user)
+    assert client.get(reverse("admin:index")).status_code == 302
+    user.is_staff = True
+    user.save()
+    assert client.get(reverse("admin:index")).status_code == 200

@@ -1,0 +1,239 @@
+"""Demo data: two municipalities, teams, one login per role and a synthetic caseload imported the real way.
+
+The caseload goes through ``import_caseload`` so the demo shows what an actual import produces. Assignment to teams
+and client managers is done set-wise with queryset updates; those bypass the audit trail's save signals, which is
+intended here: the demo's starting state is not a change anyone made.
+"""
+
+import csv
+import io
+import random
+import time
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group, Permission
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from kansrijk.accounts.models import Municipality, RolePolicy, Team, User
+from kansrijk.accounts.roles import Role
+from kansrijk.caseload.models import Client, ClientSpecialCategories, MigrationBackground
+from kansrijk.caseload.services import import_caseload
+from kansrijk.caseload.synthetic import HEADER, generate_rows
+
+# The demo is meant to be tried at once; it is no place for real data, so a shared, published password is accepted
+# and set without the password validators on purpose. It is hashed once and the hash reused for every demo user:
+# hashing it forty times took most of the command's run time.
+DEMO_PASSWORD = "kansrijk-demo"
+MAIN_NAME = "Voorbeeldstad"
+SECOND_CODE, SECOND_NAME = "9998", "Buurdorp"
+MAIN_TEAMS = ["Team Noord", "Team Zuid", "Team Centrum", "Team Activering"]
+SECOND_TEAM = "Team Buurdorp"
+ADMIN_GROUP = "Functioneel beheer"
+MANAGERS_PER_5000 = 40
+MIN_MANAGERS_PER_TEAM = 4
+UNASSIGNED_SHARE = 0.03
+SPECIAL_CATEGORY_SHARE = 0.30
+
+HEALTH_TEXTS = [
+    "Rugklachten; beperkt belastbaar",
+    "Psychische klachten, in behandeling bij GGZ",
+    "Chronische vermoeidheid; maximaal 16 uur per week belastbaar",
+    "Diabetes type 2, stabiel",
+    "Knieklachten na ongeval; geen staand werk",
+    "Depressieve klachten, huisarts en POH-GGZ betrokken",
+    "Angstklachten; begeleiding door wijkteam",
+    "Astma; geen stoffige werkomgeving",
+    "Licht verstandelijke beperking (indicatie), begeleiding gewenst",
+    "Hartklachten, onder controle cardioloog",
+]
+ADDICTION_TEXTS = [
+    "Alcoholgebruik; in contact met verslavingszorg",
+    "Cannabisgebruik dagelijks; wil minderen",
+    "Gokproblematiek in het verleden, nu stabiel",
+]
+# Rough shares for the bijstand population (CBS: about half has a non-western migration background).
+MIGRATION_BACKGROUNDS = [
+    (MigrationBackground.NEDERLANDS, 0.42),
+    (MigrationBackground.NIET_WESTERS, 0.46),
+    (MigrationBackground.WESTERS, 0.09),
+    (MigrationBackground.ONBEKEND, 0.03),
+]
+
+# username: (role, team name or None, description for the table)
+DEMO_USERS = {
+    "klantmanager": (Role.KLANTMANAGER, "Team Noord"),
+    "teamleider": (Role.TEAMLEIDER, "Team Noord"),
+    "beleidsmedewerker": (Role.BELEIDSMEDEWERKER, None),
+    "aanbieder": (Role.AANBIEDER, None),
+    "werkgeversdienstverlener": (Role.WERKGEVERSDIENSTVERLENER, None),
+    "wijkteammedewerker": (Role.WIJKTEAMMEDEWERKER, "Team Noord"),
+    "beheerder": (Role.BEHEERDER, None),
+}
+DEMO_NAMES = {
+    "klantmanager": ("Karin", "Klantmanager"), "teamleider": ("Tom", "Teamleider"),
+    "beleidsmedewerker": ("Bea", "Beleid"), "aanbieder": ("Ahmed", "Aanbieder"),
+    "werkgeversdienstverlener": ("Wendy", "Werkgever"), "wijkteammedewerker": ("Wim", "Wijkteam"),
+    "beheerder": ("Bert", "Beheer"),
+}
+
+
+class Command(BaseCommand):
+    help = ("Laad demogegevens: gemeenten Voorbeeldstad en Buurdorp, teams, een demo-login per rol en een "
+            "synthetische caseload via de gewone import. Opnieuw uitvoeren is veilig.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--clients", type=int, default=5000, help="Aantal cliënten in Voorbeeldstad.")
+        parser.add_argument("--seed", type=int, default=0, help="Startwaarde voor de synthetische gegevens.")
+
+    def handle(self, *args, clients, seed, **options):
+        if clients < 1:
+            raise CommandError("--clients moet minstens 1 zijn.")
+        started = time.perf_counter()
+        self.password_hash = make_password(DEMO_PASSWORD)
+        main, _ = Municipality.objects.get_or_create(cbs_code=settings.KANSRIJK_DEFAULT_GEMEENTE,
+                                                     defaults={"name": MAIN_NAME})
+        second, _ = Municipality.objects.get_or_create(cbs_code=SECOND_CODE, defaults={"name": SECOND_NAME})
+        teams = {name: Team.objects.get_or_create(municipality=main, name=name)[0] for name in MAIN_TEAMS}
+        second_team = Team.objects.get_or_create(municipality=second, name=SECOND_TEAM)[0]
+
+        admin_group = self._admin_group()
+        users = self._demo_users(main, second, teams, admin_group)
+        managers = self._client_managers(main, teams, users["klantmanager"], clients)
+        second_manager = self._user("km-buurdorp", Role.KLANTMANAGER, [second], [second_team],
+                                    ("Bram", "Buurdorp"))
+        RolePolicy.objects.bulk_create([RolePolicy(role=role) for role in Role.values], ignore_conflicts=True)
+        RolePolicy.objects.update(otp_required=False)
+
+        if Client.objects.filter(municipality=main).exists():
+            self.stdout.write(f"{main.name} heeft al cliënten; de caseload wordt niet opnieuw aangemaakt.")
+        else:
+            self._load_caseload(main, clients, seed, users["beheerder"], managers, "demo-voorbeeldstad.csv")
+        if not Client.objects.filter(municipality=second).exists():
+            self._load_caseload(second, max(20, clients // 25), seed + 1, users["beheerder"],
+                                [(second_manager, second_team)], "demo-buurdorp.csv")
+
+        self._print_logins(users, managers, second_manager, second_team)
+        self.stdout.write("")
+        self.stdout.write(self.style.WARNING(
+            "Tweestapsverificatie staat in deze demo UIT voor alle rollen. Zet haar aan per rol in /beheer/ "
+            "(Rolbeleid → 'tweestapsverificatie verplicht'), log in als 'beheerder'."))
+        self.stdout.write(f"Start de server met 'kansrijk runserver' en open http://127.0.0.1:8000 "
+                          f"({time.perf_counter() - started:.1f} s).")
+
+    # --- users ---------------------------------------------------------------------------------------------------
+
+    def _admin_group(self) -> Group:
+        group, _ = Group.objects.get_or_create(name=ADMIN_GROUP)
+        group.permissions.set(Permission.objects.filter(content_type__app_label__in=["accounts", "caseload"]))
+        return group
+
+    def _user(self, username, role, municipalities, teams, names, **extra) -> User:
+        user, _ = User.objects.get_or_create(username=username, defaults={"role": role})
+        user.role = role
+        user.first_name, user.last_name = names
+        user.email = f"{username}@voorbeeldstad.example"
+        user.is_active = True
+        for key, value in extra.items():
+            setattr(user, key, value)
+        user.password = self.password_hash
+        user.save()
+        user.municipalities.set(municipalities)
+        user.teams.set(teams)
+        return user
+
+    def _demo_users(self, main, second, teams, admin_group) -> dict[str, User]:
+        users = {}
+        for username, (role, team) in DEMO_USERS.items():
+            extra = {}
+            municipalities = [main]
+            if role == Role.BEHEERDER:
+                # Staff for the /beheer/ admin, with model permissions through the group rather than superuser.
+                extra = {"is_staff": True, "is_superuser": False}
+                municipalities = [main, second]
+            elif role == Role.AANBIEDER:
+                extra = {"organisation": "Re-integratiebureau De Brug"}
+            users[username] = self._user(username, role, municipalities, [teams[team]] if team else [],
+                                         DEMO_NAMES[username], **extra)
+        users["beheerder"].groups.add(admin_group)
+        return users
+
+    def _client_managers(self, main, teams, demo_manager, clients) -> list[tuple[User, Team]]:
+        """The demo client manager plus km01… spread over the teams, round-robin."""
+        team_list = [teams[name] for name in MAIN_TEAMS]
+        count = max(MIN_MANAGERS_PER_TEAM * len(team_list), round(clients * MANAGERS_PER_5000 / 5000))
+        managers = [(demo_manager, teams["Team Noord"])]
+        for number in range(1, count):
+            team = team_list[number % len(team_list)]
+            user = self._user(f"km{number:02d}", Role.KLANTMANAGER, [main], [team],
+                              ("Klantmanager", f"{number:02d}"))
+            managers.append((user, team))
+        return managers
+
+    # --- caseload ------------------------------------------------------------------------------------------------
+
+    def _load_caseload(self, municipality, clients, seed, by, managers, filename) -> None:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(HEADER)
+        writer.writerows(generate_rows(clients, seed))
+        result = import_caseload(data=buffer.getvalue().encode("utf-8"), municipality=municipality,
+                                 filename=filename, user=by, source="cli")
+        if result.errors or result.status != "imported":
+            first = result.errors[0].message if result.errors else result.status
+            raise CommandError(f"De demo-import voor {municipality.name} is mislukt: {first}")
+        self.stdout.write(f"{municipality.name}: {result.summary['clients']} cliënten en "
+                          f"{result.summary['spells']} uitkeringen geïmporteerd.")
+        with transaction.atomic():
+            self._assign(municipality, managers, seed)
+            self._special_categories(municipality, seed)
+
+    def _assign(self, municipality, managers, seed) -> None:
+        rng = random.Random(seed)
+        ids = list(Client.objects.filter(municipality=municipality).order_by("id").values_list("id", flat=True))
+        # A few clients stay without a team, the state a team lead has to resolve.
+        assigned = [pk for pk in ids if rng.random() >= UNASSIGNED_SHARE]
+        for index, (manager, team) in enumerate(managers):
+            share = assigned[index::len(managers)]
+            for start in range(0, len(share), 500):
+                Client.objects.filter(pk__in=share[start:start + 500]).update(team=team, client_manager=manager)
+
+    def _special_categories(self, municipality, seed) -> None:
+        rng = random.Random(seed + 7)
+        backgrounds = [b for b, _ in MIGRATION_BACKGROUNDS]
+        weights = [w for _, w in MIGRATION_BACKGROUNDS]
+        ids = Client.objects.filter(municipality=municipality, special_categories__isnull=True).order_by("id") \
+            .values_list("id", flat=True)
+        records = []
+        for pk in ids:
+            if rng.random() >= SPECIAL_CATEGORY_SHARE:
+                continue
+            records.append(ClientSpecialCategories(
+                client_id=pk,
+                health=rng.choice(HEALTH_TEXTS) if rng.random() < 0.7 else "",
+                addiction=rng.choice(ADDICTION_TEXTS) if rng.random() < 0.15 else "",
+                migration_background=rng.choices(backgrounds, weights)[0],
+            ))
+        ClientSpecialCategories.objects.bulk_create(records, batch_size=2000)
+
+    # --- output --------------------------------------------------------------------------------------------------
+
+    def _print_logins(self, users, managers, second_manager, second_team) -> None:
+        rows = [("Gebruikersnaam", "Rol", "Team", "Wachtwoord")]
+        for username, user in users.items():
+            team = DEMO_USERS[username][1] or ("alle teams (beheer)" if user.role == Role.BEHEERDER else "–")
+            rows.append((username, user.get_role_display(), team, DEMO_PASSWORD))
+        extra = managers[1:]
+        if extra:
+            rows.append((f"{extra[0][0].username} … {extra[-1][0].username}", str(Role.KLANTMANAGER.label),
+                         "verdeeld over de teams", DEMO_PASSWORD))
+        rows.append((second_manager.username, str(Role.KLANTMANAGER.label), f"{second_team.name} ({SECOND_NAME})",
+                     DEMO_PASSWORD))
+        widths = [max(len(str(r[i])) for r in rows) for i in range(4)]
+        self.stdout.write("")
+        self.stdout.write("Demo-logins:")
+        for index, row in enumerate(rows):
+            self.stdout.write("  " + "  ".join(str(v).ljust(w) for v, w in zip(row, widths)))
+            if index == 0:
+                self.stdout.write("  " + "  ".join("-" * w for w in widths))
