@@ -36,8 +36,8 @@ def unusual_access(*, municipality_ids: list[int], days: int = 30, minimum: int 
     """Users who viewed many distinct clients outside their own caseload in the last ``days`` days.
 
     A user is listed when that number is at least ``minimum`` (setting ``KANSRIJK_ACCESS_REPORT_MIN``) *and* at
-    least ``factor`` times the median of all users with such views, so a team that legitimately covers for each
-    other is not flagged as a whole. The reason says both numbers, for the administrator to follow up.
+    least ``factor`` times the median of the other users with such views, so a team that legitimately covers for
+    each other is not flagged as a whole. The reason says both numbers, for the administrator to follow up.
     """
     minimum = settings.KANSRIJK_ACCESS_REPORT_MIN if minimum is None else minimum
     since = timezone.now() - timedelta(days=days)
@@ -49,10 +49,17 @@ def unusual_access(*, municipality_ids: list[int], days: int = 30, minimum: int 
     )
     if not rows:
         return []
-    peer_median = float(median(row["clients"] for row in rows))
-    threshold = max(minimum, factor * peer_median)
-    return [
-        UnusualAccess(
+    counts = sorted(row["clients"] for row in rows)
+    flagged = []
+    for row in rows:
+        # Compare with the other users, not with a median that includes the user's own count.
+        peers = list(counts)
+        peers.remove(row["clients"])
+        peer_median = float(median(peers)) if peers else 0.0
+        threshold = max(minimum, factor * peer_median)
+        if row["clients"] < threshold:
+            continue
+        flagged.append(UnusualAccess(
             user_id=row["user_id"],
             username=row["user__username"],
             full_name=f"{row['user__first_name']} {row['user__last_name']}".strip(),
@@ -62,9 +69,7 @@ def unusual_access(*, municipality_ids: list[int], days: int = 30, minimum: int 
             peer_median=peer_median,
             reason=(
                 f"{row['clients']} verschillende cliënten buiten de eigen caseload bekeken in {days} dagen; "
-                f"de mediaan van alle gebruikers is {peer_median:g} en de drempel {threshold:g}."
+                f"de mediaan van de andere gebruikers is {peer_median:g} en de drempel {threshold:g}."
             ),
-        )
-        for row in rows
-        if row["clients"] >= threshold
-    ]
+        ))
+    return flagged

@@ -53,7 +53,7 @@ def caseload_list(*, user, filters: CaseloadFilters, today: date | None = None) 
     """The caseload as the user may see it, filtered. Joins declared here so list pages stay at a fixed number
     of queries whatever the page size."""
     today = today or timezone.localdate()
-    qs = clients_for(user).select_related("team", "client_manager")
+    qs = clients_for(user).select_related("team", "client_manager", "municipality")
     q = filters.q.strip()
     if q:
         if q.isdigit() and len(q) in (8, 9):
