@@ -352,7 +352,7 @@ def _as_int(value) -> int | None:
         return None
     if text.endswith(".0"):
         text = text[:-2]
-    return int(text) if text.isdigit() else -1
+    return int(text) if text.isascii() and text.isdigit() else -1
 
 
 # --- parsing -----------------------------------------------------------------------------------------------------
@@ -395,26 +395,41 @@ def parse_export(
     errors = result.errors
     count = 0
 
+    row_errors: list[RowError] = []
+    line = 0
+
+    def bad(field_name: str, message: str, value=None) -> None:
+        # Defined once: it reads the loop's current ``line`` and ``row_errors``.
+        row_errors.append(RowError(line, names[field_name], message, _text(value)))
+
+    int_cache: dict = {}
+
+    def as_int(value) -> int | None:
+        try:
+            return int_cache[value]
+        except KeyError:
+            result = int_cache[value] = _as_int(value)
+            return result
+        except TypeError:
+            return _as_int(value)
+
     for line, raw in rows:
-        if not raw or all(v is None or (isinstance(v, str) and not v.strip()) for v in raw):
+        # A blank row is skipped; the full check runs only when the cheap one cannot decide.
+        if not any(raw) or (not _text(raw[p_client]) and all(not _text(v) for v in raw)):
             continue
         count += 1
         if progress and count % 5000 == 0:
             progress(5000)
         if len(raw) < width:
             raw = list(raw) + [None] * (width - len(raw))
-        row_errors: list[RowError] = []
-
-        def bad(field_name: str, message: str, value=None) -> None:
-            row_errors.append(RowError(line, names[field_name], message, _text(value)))
-
+        row_errors = []
         client_number = _text(raw[p_client])
         if not client_number:
             bad("client_number", "Het cliëntnummer ontbreekt.")
         elif len(client_number) > MAX_LENGTHS["client_number"]:
             bad("client_number", "Het cliëntnummer is langer dan 20 tekens.", client_number)
 
-        birth_year = _as_int(raw[p_birth])
+        birth_year = as_int(raw[p_birth])
         if birth_year is None:
             bad("birth_year", "Het geboortejaar ontbreekt.")
         elif not (min_birth_year <= birth_year <= max_birth_year):
@@ -447,7 +462,7 @@ def parse_export(
             bad("period_start", f"De startdatum ligt vóór de oorspronkelijke begindatum ({original_start:%d-%m-%Y}).",
                 raw[p_start])
 
-        cause_code = _as_int(raw[p_cause])
+        cause_code = as_int(raw[p_cause])
         if cause_code is not None and cause_code not in cause_codes:
             bad("cause_code", "Onbekende code oorzaak bijstandsafhankelijkheid (zie de codelijst).", raw[p_cause])
 

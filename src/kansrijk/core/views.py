@@ -1,8 +1,10 @@
 from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
 from django.shortcuts import render
 
 from kansrijk.accounts import roles
 from kansrijk.caseload.selectors import clients_for
+from kansrijk.core.api import PROBLEM_TYPE
 
 
 @login_required
@@ -19,7 +21,15 @@ def home(request):
     return render(request, "core/home.html", context)
 
 
+def _api_problem(request, status: int, title: str):
+    return JsonResponse({"type": f"{PROBLEM_TYPE}{status}", "code": str(status), "title": title, "status": status,
+                         "detail": title, "instance": request.path}, status=status,
+                        content_type="application/problem+json")
+
+
 def not_found(request, exception=None):
+    if request.path.startswith("/api/"):
+        return _api_problem(request, 404, "Niet gevonden.")
     return render(request, "core/error.html", {"status": 404, "title": "Pagina niet gevonden"}, status=404)
 
 
@@ -28,4 +38,6 @@ def forbidden(request, exception=None):
 
 
 def server_error(request):
+    if request.path.startswith("/api/"):
+        return _api_problem(request, 500, "Er ging iets mis aan de kant van de server.")
     return render(request, "core/error.html", {"status": 500, "title": "Er ging iets mis"}, status=500)
