@@ -27,6 +27,12 @@ class World:
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # The production hasher is slow on purpose; a test creates many users and only needs the check to work.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _no_two_factor_by_default(db):
     # Tests of two-factor switch it on themselves; everything else logs in with a password only.
     RolePolicy.objects.update(otp_required=False)
