@@ -150,3 +150,9 @@ def test_set_language_view_switches_to_english(client):
     content = client.get(login_url).content.decode()
     assert "Log in" in content
     assert "Inloggen" not in content
+
+
+def test_browser_language_does_not_switch_the_interface(client):
+    # Dutch is the default even when the browser asks for English; English only when chosen.
+    html = client.get(reverse("accounts:login"), HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9").content.decode()
+    assert "Inloggen" in html
