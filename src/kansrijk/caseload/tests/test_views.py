@@ -1,6 +1,7 @@
 """Web pages of the caseload register: scoping, filters, query counts, special categories, import flow."""
 
 import io
+import re
 from datetime import date
 
 import pytest
@@ -91,6 +92,9 @@ def test_client_page_shows_spells_as_timeline_and_table(world, login):
     response = login(world.users["klantmanager"]).get(reverse("caseload:client-detail", args=[world.own.pk]))
     html = response.content.decode()
     assert html.count('class="bar') == 2
+    # Positions are CSS: a decimal point even in the Dutch interface.
+    timeline = html.split('class="timeline"')[1].split("</div>")[0]
+    assert re.search(r"left: \d+(\.\d+)?%; width: \d+\.\d+%", timeline) and "," not in timeline
     assert "lopend" in html
     assert len(response.context["timeline"]) == 2
 
