@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from kansrijk.accounts import roles
 from kansrijk.accounts.models import Municipality, Team, User
-from kansrijk.core.bulk import insert_rows, paused_gc, update_rows
+from kansrijk.core.bulk import insert_rows, paused_gc, secondary_indexes_deferred, update_rows
 
 from .importing import ExportUnreadable, ParsedExport, RowError, parse_export
 from .models import BenefitSpell, CauseCode, Client, ImportRun, search_name_for
@@ -183,9 +183,10 @@ def _write(parsed: ParsedExport, *, municipality: Municipality, cause_ids: dict[
               "clients_unchanged": clients_unchanged}
     if not dry_run:
         highest_id_before = Client.objects.order_by("-id").values_list("id", flat=True).first() or 0
-        insert_rows(Client, ["municipality", "client_number", "bsn", "given_names", "family_name", "birth_year",
-                             "sex", "household", "dossier_number", "active_spell_start", "search_name",
-                             "last_import", "created_at", "updated_at"], new_clients)
+        with secondary_indexes_deferred(Client, when=len(new_clients) > max(Client.objects.count(), 10000)):
+            insert_rows(Client, ["municipality", "client_number", "bsn", "given_names", "family_name",
+                                 "birth_year", "sex", "household", "dossier_number", "active_spell_start",
+                                 "search_name", "last_import", "created_at", "updated_at"], new_clients)
         update_rows(Client, [*CLIENT_FIELDS, "last_import", "updated_at"], client_updates)
         if new_clients:
             ids = dict(Client.objects.filter(municipality=municipality, id__gt=highest_id_before)
@@ -229,9 +230,11 @@ def _write(parsed: ParsedExport, *, municipality: Municipality, cause_ids: dict[
     if dry_run:
         return counts
 
-    insert_rows(BenefitSpell, ["client", "municipality", "original_start", "end_date", "first_period_start",
-                               "last_period_start", "period_count", "group_code", "household", "cause",
-                               "end_reason", "last_import", "created_at", "updated_at"], new_spells)
+    with secondary_indexes_deferred(BenefitSpell,
+                                    when=len(new_spells) > max(BenefitSpell.objects.count(), 10000)):
+        insert_rows(BenefitSpell, ["client", "municipality", "original_start", "end_date", "first_period_start",
+                                   "last_period_start", "period_count", "group_code", "household", "cause",
+                                   "end_reason", "last_import", "created_at", "updated_at"], new_spells)
     update_rows(BenefitSpell, [*SPELL_FIELDS, "last_import", "updated_at"], spell_updates)
     _log_changes(Client, client_changes, user=user, run_id=run_id, now=now)
     _log_changes(BenefitSpell, spell_changes, user=user, run_id=run_id, now=now)

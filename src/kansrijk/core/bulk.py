@@ -123,3 +123,33 @@ def update_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable
     with _bulk_cursor(rows) as cursor:
         for chunk in _chunks(adapted):
             cursor.executemany(f"UPDATE {table} SET {assignments} WHERE id = %s", chunk)
+
+
+@contextmanager
+def secondary_indexes_deferred(model: type[models.Model], *, when: bool) -> Iterator[None]:
+    """Drop ``model``'s secondary indexes (``Meta.indexes``, never unique constraints) for the duration of a bulk
+    load and rebuild them afterwards, in the caller's transaction.
+
+    Building an index once over the loaded rows is several times cheaper than maintaining it row by row; callers
+    pass ``when`` only for loads larger than the table already is (a first import), because the rebuild covers the
+    whole table and, on PostgreSQL, holds an exclusive lock on it until the transaction ends.
+    """
+    if not when or not model._meta.indexes:
+        yield
+        return
+    # Only the statements are wanted, so the editor is not entered (that would start its own transaction).
+    editor = connection.schema_editor(collect_sql=True)
+    creates = [str(index.create_sql(model, editor)) for index in model._meta.indexes]
+    drops = [f"DROP INDEX {connection.ops.quote_name(index.name)}" for index in model._meta.indexes]
+    with connection.cursor() as cursor:
+        for statement in drops:
+            cursor.execute(statement)
+    yield
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # PostgreSQL will not build an index while deferred foreign-key checks are pending: run them now.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        for statement in creates:
+            cursor.execute(statement)
+        if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
