@@ -7,5 +7,5 @@ echo "== Tests op SQLite =="
 env -u DATABASE_URL .venv/bin/pytest "$@" || status=1
 echo "== Tests op PostgreSQL =="
 scripts/with-postgres.sh .venv/bin/pytest "$@" || status=1
-if [ $status -eq 0 ]; then echo "Alle tests geslaagd op SQLite en PostgreSQL."; else echo "Tests mislukt."; fi
+[ $status -eq 0 ] || echo "Tests mislukt (zie hierboven)." >&2
 exit $status
