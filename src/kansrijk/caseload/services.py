@@ -133,52 +133,88 @@ def import_caseload(
 
 def _write(parsed: ParsedExport, *, municipality: Municipality, cause_ids: dict[int, int], run: ImportRun | None,
            user: User | None, dry_run: bool) -> dict:
-    """Compare the parsed export with the register and write the differences set-wise."""
+    """Compare the parsed export with the register and write the differences set-wise.
+
+    The register is streamed, not loaded: spells first (compared on the fly; what is kept is only which file spells
+    exist already and the running spells the file does not mention), then clients (compared on the fly; kept is
+    only number → id). A re-import of a national-scale file thus holds the file, not also the register, in memory.
+    """
     now = timezone.now()
     run_id = run.pk if run else None
-    existing_clients = {
-        row[1]: row
-        for row in Client.objects.filter(municipality=municipality).values_list(
-            "id", "client_number", *CLIENT_FIELDS).iterator(chunk_size=20000)
-    }
-    existing_spells: dict[int, dict[date, tuple]] = {}
-    if existing_clients:
-        for row in BenefitSpell.objects.filter(municipality=municipality).values_list(
-                "id", "client_id", "original_start", *SPELL_FIELDS).iterator(chunk_size=20000):
-            existing_spells.setdefault(row[1], {})[row[2]] = row
+    clients_in_file = parsed.clients
 
-    new_clients, client_updates, client_changes = [], [], []
-    clients_unchanged = 0
-    for number, data in parsed.clients.items():
-        old = existing_clients.get(number)
-        if old is None:
-            # A new client has no spells in the register, so the file alone says which spell runs.
-            active = max((start for start, spell in data.spells.items() if spell.end_date is None), default=None)
-        else:
-            # The running spell over what the register knows and what the file says, the file winning.
-            ends = {start: row[3] for start, row in existing_spells.get(old[0], {}).items()}
-            ends.update({start: spell.end_date for start, spell in data.spells.items()})
-            active = max((start for start, end in ends.items() if end is None), default=None)
-        if old is None:
-            new_clients.append((municipality.pk, number, data.bsn, data.given_names, data.family_name,
-                                data.birth_year, data.sex, data.household, data.dossier_number, active,
-                                search_name_for(data.family_name, data.given_names), run_id, now, now))
+    # 1. Spells in the register.
+    known_spells: set[int] = set()  # id() of the file's SpellData objects that the register already has
+    open_elsewhere: dict[int, date] = {}  # client id → latest running spell the file does not mention
+    spell_updates, spell_changes = [], []
+    spells_unchanged = 0
+    for row in BenefitSpell.objects.filter(municipality=municipality).values_list(
+            "id", "client_id", "client__client_number", "original_start", *SPELL_FIELDS).iterator(chunk_size=20000):
+        spell_id, client_id, number, start = row[:4]
+        data = clients_in_file.get(number)
+        spell = data.spells.get(start) if data is not None else None
+        if spell is None:
+            if row[4] is None and start > open_elsewhere.get(client_id, date.min):
+                open_elsewhere[client_id] = start
             continue
-        old_values = dict(zip(CLIENT_FIELDS, old[2:]))
+        known_spells.add(id(spell))
+        old_values = dict(zip(SPELL_FIELDS, row[4:]))
+        # An export may hold only recent periods of a long spell: never forget periods the register knows.
+        new_values = {
+            "end_date": spell.end_date,
+            "first_period_start": min(spell.first_period_start, old_values["first_period_start"]),
+            "last_period_start": max(spell.last_period_start, old_values["last_period_start"]),
+            "period_count": max(spell.period_count, old_values["period_count"]),
+            "group_code": spell.group_code, "household": spell.household,
+            "cause_id": cause_ids.get(spell.cause_code) if spell.cause_code is not None else None,
+            "end_reason": spell.end_reason,
+        }
+        if new_values == old_values:
+            spells_unchanged += 1
+            continue
+        spell_updates.append((*new_values.values(), run_id, now, spell_id))
+        spell_changes.append((spell_id, f"{number} {start.isoformat()}", _diff(old_values, new_values)))
+
+    def running_spell(data, client_id: int | None) -> date | None:
+        # The running spell over what the register knows and what the file says, the file winning.
+        starts = [start for start, spell in data.spells.items() if spell.end_date is None]
+        if client_id in open_elsewhere:
+            starts.append(open_elsewhere[client_id])
+        return max(starts, default=None)
+
+    # 2. Clients in the register.
+    ids: dict[str, int] = {}
+    client_updates, client_changes = [], []
+    clients_unchanged = 0
+    for row in Client.objects.filter(municipality=municipality).values_list(
+            "id", "client_number", *CLIENT_FIELDS).iterator(chunk_size=20000):
+        client_id, number = row[0], row[1]
+        data = clients_in_file.get(number)
+        if data is None:
+            continue
+        ids[number] = client_id
+        old_values = dict(zip(CLIENT_FIELDS, row[2:]))
         given, family = ((data.given_names, data.family_name) if parsed.has_names
                          else (old_values["given_names"], old_values["family_name"]))
         new_values = {
             "birth_year": data.birth_year, "sex": data.sex, "household": data.household,
             "dossier_number": data.dossier_number, "bsn": data.bsn if parsed.has_bsn else old_values["bsn"],
-            "given_names": given, "family_name": family, "active_spell_start": active,
+            "given_names": given, "family_name": family, "active_spell_start": running_spell(data, client_id),
             "search_name": search_name_for(family, given),
         }
         if new_values == old_values:
             clients_unchanged += 1
             continue
-        client_updates.append((*new_values.values(), run_id, now, old[0]))
-        client_changes.append((old[0], str(number), _diff(old_values, new_values, hidden={"search_name"})))
+        client_updates.append((*new_values.values(), run_id, now, client_id))
+        client_changes.append((client_id, str(number), _diff(old_values, new_values, hidden={"search_name"})))
 
+    # 3. New clients.
+    new_clients = [
+        (municipality.pk, number, data.bsn, data.given_names, data.family_name, data.birth_year, data.sex,
+         data.household, data.dossier_number, running_spell(data, None),
+         search_name_for(data.family_name, data.given_names), run_id, now, now)
+        for number, data in clients_in_file.items() if number not in ids
+    ]
     counts = {"clients_created": len(new_clients), "clients_updated": len(client_updates),
               "clients_unchanged": clients_unchanged}
     if not dry_run:
@@ -189,42 +225,19 @@ def _write(parsed: ParsedExport, *, municipality: Municipality, cause_ids: dict[
                                  "search_name", "last_import", "created_at", "updated_at"], new_clients)
         update_rows(Client, [*CLIENT_FIELDS, "last_import", "updated_at"], client_updates)
         if new_clients:
-            ids = dict(Client.objects.filter(municipality=municipality, id__gt=highest_id_before)
+            ids.update(Client.objects.filter(municipality=municipality, id__gt=highest_id_before)
                        .values_list("client_number", "id").iterator(chunk_size=20000))
-        else:
-            ids = {}
-        ids.update({number: row[0] for number, row in existing_clients.items()})
-    else:
-        ids = {number: row[0] for number, row in existing_clients.items()}
+    del new_clients
 
-    new_spells, spell_updates, spell_changes = [], [], []
-    spells_unchanged = 0
-    for number, data in parsed.clients.items():
-        client_id = ids.get(number)
-        old_spells = existing_spells.get(client_id, {}) if client_id else {}
-        for start, spell in data.spells.items():
-            cause_id = cause_ids.get(spell.cause_code) if spell.cause_code is not None else None
-            old = old_spells.get(start)
-            if old is None:
-                new_spells.append((client_id, municipality.pk, start, spell.end_date, spell.first_period_start,
-                                   spell.last_period_start, spell.period_count, spell.group_code, spell.household,
-                                   cause_id, spell.end_reason, run_id, now, now))
-                continue
-            old_values = dict(zip(SPELL_FIELDS, old[3:]))
-            # An export may hold only recent periods of a long spell: never forget periods the register knows.
-            new_values = {
-                "end_date": spell.end_date,
-                "first_period_start": min(spell.first_period_start, old_values["first_period_start"]),
-                "last_period_start": max(spell.last_period_start, old_values["last_period_start"]),
-                "period_count": max(spell.period_count, old_values["period_count"]),
-                "group_code": spell.group_code, "household": spell.household, "cause_id": cause_id,
-                "end_reason": spell.end_reason,
-            }
-            if new_values == old_values:
-                spells_unchanged += 1
-                continue
-            spell_updates.append((*new_values.values(), run_id, now, old[0]))
-            spell_changes.append((old[0], f"{number} {start.isoformat()}", _diff(old_values, new_values)))
+    # 4. New spells.
+    new_spells = [
+        (ids.get(number), municipality.pk, start, spell.end_date, spell.first_period_start, spell.last_period_start,
+         spell.period_count, spell.group_code, spell.household,
+         cause_ids.get(spell.cause_code) if spell.cause_code is not None else None, spell.end_reason, run_id, now,
+         now)
+        for number, data in clients_in_file.items()
+        for start, spell in data.spells.items() if id(spell) not in known_spells
+    ]
     counts.update({"spells_created": len(new_spells), "spells_updated": len(spell_updates),
                    "spells_unchanged": spells_unchanged})
     if dry_run:
