@@ -3,7 +3,6 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from . import roles
 from .roles import Role
 
 
@@ -62,10 +61,6 @@ class User(AbstractUser):
 
     def has_role(self, allowed: frozenset) -> bool:
         return self.is_authenticated and self.is_active and self.role in allowed
-
-    @property
-    def is_administrator(self) -> bool:
-        return self.has_role(roles.ADMINISTERS)
 
 
 class RolePolicy(models.Model):

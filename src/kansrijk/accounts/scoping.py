@@ -23,7 +23,3 @@ def scope_clients(user, queryset: QuerySet) -> QuerySet:
         # New clients arrive from the import without a team; the team lead places them.
         in_team |= Q(team__isnull=True)
     return queryset.filter(in_team, municipality__in=user.municipalities.all())
-
-
-def can_view_client(user, client) -> bool:
-    return scope_clients(user, type(client).objects.filter(pk=client.pk)).exists()

@@ -44,9 +44,11 @@ class ImportResult:
 
     @property
     def ok(self) -> bool:
+        """Written (or, for a dry run, writable) without rejection: no errors, or errors skipped on request."""
         return self.status in (ImportRun.Status.IMPORTED, ImportRun.Status.PREVIEW) and (
             not self.errors or self.summary.get("skip_invalid", False)
         )
+
 
 
 def _summary(parsed: ParsedExport | None, counts: dict | None = None, *, skip_invalid: bool) -> dict:

@@ -1,7 +1,7 @@
 """API conventions shared by every app: errors as problem details (RFC 9457)."""
 
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, status
+from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
@@ -38,11 +38,3 @@ def problem_details_handler(exc, context):
         problem["invalidParams"] = invalid_params
     headers = {k: v for k, v in response.items() if k in ("WWW-Authenticate", "Retry-After", "Allow")}
     return Response(problem, status=response.status_code, headers=headers, content_type="application/problem+json")
-
-
-def problem_response(status_code: int, title: str, detail: str, code: str) -> Response:
-    return Response({"type": f"{PROBLEM_TYPE}{code}", "code": code, "title": title, "status": status_code,
-                     "detail": detail}, status=status_code, content_type="application/problem+json")
-
-
-__all__ = ["problem_details_handler", "problem_response", "status"]

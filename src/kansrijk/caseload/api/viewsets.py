@@ -11,7 +11,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from kansrijk.accounts import roles
-from kansrijk.accounts.models import Municipality, Team, User
+from kansrijk.accounts.models import Team, User
 from kansrijk.accounts.permissions import role_permission
 from kansrijk.audit.services import log_access, log_bulk_access
 
