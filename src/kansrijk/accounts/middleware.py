@@ -20,8 +20,8 @@ class TwoFactorRequiredMiddleware:
         if (
             user.is_authenticated
             and not request.path.startswith(self.EXEMPT_PREFIXES)
+            and not user.is_verified()  # checked first: it needs no query
             and otp_required_for(user)
-            and not user.is_verified()
         ):
             return redirect(f"{reverse('accounts:otp')}?next={request.get_full_path()}")
         return self.get_response(request)

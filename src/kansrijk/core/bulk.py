@@ -55,6 +55,8 @@ CHUNK = 50_000
 # index maintenance thrash once the tables passed a few hundred thousand rows: inserting 400,000 clients took 7 s
 # with it and under 5 s with this.
 SQLITE_CACHE_KIB = 65_536
+# Below this many rows the default cache is enough, and small writes keep their exact query count.
+SQLITE_CACHE_MIN_ROWS = 20_000
 
 
 @contextmanager
@@ -72,9 +74,6 @@ def paused_gc() -> Iterator[None]:
         if was_enabled:
             gc.enable()
 
-
-# Below this many rows the default cache is enough, and small writes keep their exact query count.
-SQLITE_CACHE_MIN_ROWS = 20_000
 
 
 @contextmanager

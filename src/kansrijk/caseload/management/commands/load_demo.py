@@ -1,7 +1,7 @@
 """Demo data: two municipalities, teams, one login per role and a synthetic caseload imported the real way.
 
 The caseload goes through ``import_caseload`` so the demo shows what an actual import produces. Assignment to teams
-and client managers is done set-wise with queryset updates; those bypass the audit trail's save signals, which is
+and client managers is done set-wise (``core.bulk.update_rows``); that bypasses the audit trail's save signals, which is
 intended here: the demo's starting state is not a change anyone made.
 """
 
@@ -21,6 +21,7 @@ from kansrijk.accounts.roles import Role
 from kansrijk.caseload.models import Client, ClientSpecialCategories, MigrationBackground
 from kansrijk.caseload.services import import_caseload
 from kansrijk.caseload.synthetic import HEADER, generate_rows
+from kansrijk.core.bulk import update_rows
 
 # The demo is meant to be tried at once; it is no place for real data, so a shared, published password is accepted
 # and set without the password validators on purpose. It is hashed once and the hash reused for every demo user:
@@ -61,7 +62,7 @@ MIGRATION_BACKGROUNDS = [
     (MigrationBackground.ONBEKEND, 0.03),
 ]
 
-# username: (role, team name or None, description for the table)
+# username: (role, team name or None)
 DEMO_USERS = {
     "klantmanager": (Role.KLANTMANAGER, "Team Noord"),
     "teamleider": (Role.TEAMLEIDER, "Team Noord"),
@@ -194,10 +195,10 @@ class Command(BaseCommand):
         ids = list(Client.objects.filter(municipality=municipality).order_by("id").values_list("id", flat=True))
         # A few clients stay without a team, the state a team lead has to resolve.
         assigned = [pk for pk in ids if rng.random() >= UNASSIGNED_SHARE]
-        for index, (manager, team) in enumerate(managers):
-            share = assigned[index::len(managers)]
-            for start in range(0, len(share), 500):
-                Client.objects.filter(pk__in=share[start:start + 500]).update(team=team, client_manager=manager)
+        update_rows(Client, ["team", "client_manager"], [
+            (team.pk, manager.pk, pk)
+            for index, (manager, team) in enumerate(managers) for pk in assigned[index::len(managers)]
+        ])
 
     def _special_categories(self, municipality, seed) -> None:
         rng = random.Random(seed + 7)
