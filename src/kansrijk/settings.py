@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "kansrijk.accounts",
     "kansrijk.audit",
     "kansrijk.caseload",
+    "kansrijk.catalogue",
 ]
 
 MIDDLEWARE = [
@@ -192,6 +193,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ApproachStatusEnum": "kansrijk.catalogue.vocabulary.Status",
+        "ImportRunStatusEnum": "kansrijk.caseload.models.ImportRun.Status",
+    },
 }
 
 AUDITLOG_INCLUDE_ALL_MODELS = False

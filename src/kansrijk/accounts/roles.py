@@ -32,3 +32,11 @@ ASSIGNS_CLIENTS = frozenset({Role.TEAMLEIDER})
 ADMINISTERS = frozenset({Role.BEHEERDER})
 # Aggregated figures without persons.
 SEES_AGGREGATES = frozenset({Role.TEAMLEIDER, Role.BELEIDSMEDEWERKER, Role.BEHEERDER})
+# The catalogue of approaches is knowledge, not personal data: every role may read it.
+SEES_CATALOGUE = frozenset(Role)
+# Scoring approaches with the assessment framework (seed 000): the policy analyst's job.
+ASSESSES_APPROACHES = frozenset({Role.BELEIDSMEDEWERKER})
+# The municipality's menukaart, its own approaches, and catalogue imports.
+MANAGES_CATALOGUE = frozenset({Role.BEHEERDER})
+# Writing the catalogue out to share it with other municipalities.
+EXPORTS_CATALOGUE = frozenset({Role.BEHEERDER, Role.BELEIDSMEDEWERKER})

@@ -3,11 +3,13 @@
 from kansrijk.accounts.models import Team, User
 from kansrijk.audit.models import AccessLog
 from kansrijk.caseload.selectors import counts as caseload_counts
+from kansrijk.catalogue.selectors import counts as catalogue_counts
 
 
 def collect() -> dict[str, int]:
     return {
         **caseload_counts(),
+        **catalogue_counts(),
         "users": User.objects.count(),
         "teams": Team.objects.count(),
         "access_records": AccessLog.objects.count(),

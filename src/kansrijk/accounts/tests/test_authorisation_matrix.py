@@ -7,6 +7,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from kansrijk.accounts import roles
 from kansrijk.accounts.roles import Role
 from kansrijk.caseload.models import ImportRun
+from kansrijk.catalogue.tests.factories import approach, working_element
 
 ALL = frozenset(Role)
 ANON = "anonymous"
@@ -37,6 +38,7 @@ def api(allowed: frozenset, ok: int = 200, method: str = "get", anon: int = 401)
 
 CLIENT = "client"
 RUN = "run"
+APPROACH = "approach"
 MATRIX = {
     "core:home": (web(ALL), None),
     "accounts:login": (web(ALL, ok=302, anon=200), None),
@@ -54,6 +56,17 @@ MATRIX = {
     "caseload:import-result": (web(roles.ADMINISTERS), RUN),
     "audit:access-log": (web(roles.ADMINISTERS), None),
     "audit:unusual-access": (web(roles.ADMINISTERS), None),
+    "catalogue:list": (web(roles.SEES_CATALOGUE), None),
+    "catalogue:compare": (web(roles.SEES_CATALOGUE), None),
+    "catalogue:what-works": (web(roles.SEES_CATALOGUE), None),
+    "catalogue:detail": (web(roles.SEES_CATALOGUE), APPROACH),
+    "catalogue:assess": (web(roles.ASSESSES_APPROACHES), APPROACH),
+    "catalogue:local-offer": (web(roles.MANAGES_CATALOGUE), APPROACH),
+    "catalogue:create": (web(roles.MANAGES_CATALOGUE), None),
+    "catalogue:edit": (web(roles.MANAGES_CATALOGUE), APPROACH),
+    "catalogue:retire": (web(roles.MANAGES_CATALOGUE, ok=302, method="post"), APPROACH),
+    "catalogue:export": (web(roles.EXPORTS_CATALOGUE), None),
+    "catalogue:import": (web(roles.MANAGES_CATALOGUE), None),
     "set_language": (web(ALL, ok=302, method="post", anon=302), None),
     "api:client-list": (api(roles.SEES_TEAM_CLIENTS), None),
     "api:client-detail": (api(roles.SEES_TEAM_CLIENTS), CLIENT),
@@ -64,6 +77,17 @@ MATRIX = {
     "api:import-detail": (api(roles.ADMINISTERS), RUN),
     "api:accesslog-list": (api(roles.ADMINISTERS), None),
     "api:accesslog-unusual": (api(roles.ADMINISTERS), None),
+    "api:approach-list": (api(roles.SEES_CATALOGUE), None),
+    "api:approach-detail": (api(roles.SEES_CATALOGUE), APPROACH),
+    "api:approach-retire": (api(roles.MANAGES_CATALOGUE, ok=400, method="post"), APPROACH),
+    "api:approach-assessments": (api(roles.SEES_CATALOGUE), APPROACH),
+    "api:approach-local-offer": (api(roles.SEES_CATALOGUE), APPROACH),
+    "api:approach-compare": (api(roles.SEES_CATALOGUE, ok=400), None),
+    "api:workingelement-list": (api(roles.SEES_CATALOGUE), None),
+    "api:workingelement-detail": (api(roles.SEES_CATALOGUE), "element"),
+    "api:what-works": (api(roles.SEES_CATALOGUE), None),
+    "api:catalogue-export": (api(roles.EXPORTS_CATALOGUE), None),
+    "api:catalogue-import": (api(roles.MANAGES_CATALOGUE, ok=400, method="post"), None),
     "api:me": (api(ALL), None),
     "api:team-list": (api(ALL), None),
     "api:team-detail": (api(ALL), "team"),
@@ -93,7 +117,18 @@ def _kwargs(kind, world, run):
         return {"code": 11}
     if kind == "team":
         return {"pk": world.team.pk}
+    if kind == APPROACH:
+        return {"slug": "eigen-aanpak"}
+    if kind == "element":
+        return {"key": "wf-netwerk"}
     return {}
+
+
+@pytest.fixture
+def own_approach(world):
+    """An approach of the users' own municipality, so that edit and retire can be allowed at all."""
+    working_element("wf-netwerk", category="work_first")
+    return approach(owner=world.muni, slug="eigen-aanpak", name="Eigen aanpak")
 
 
 @pytest.fixture
@@ -106,7 +141,7 @@ def pending_run(world, tmp_path):
 
 @pytest.mark.parametrize("route", sorted(MATRIX))
 @pytest.mark.parametrize("who", [ANON, *[r.value for r in Role]])
-def test_matrix(route, who, world, pending_run, client):
+def test_matrix(route, who, world, pending_run, own_approach, client):
     spec, kind = MATRIX[route]
     url = reverse(route, kwargs=_kwargs(kind, world, pending_run))
     if who != ANON:

@@ -21,6 +21,8 @@ from kansrijk.caseload.importing import REQUIRED_COLUMNS, is_valid_bsn
 from kansrijk.caseload.models import BenefitSpell, CauseCode, Client, ClientSpecialCategories
 from kansrijk.caseload.services import import_caseload
 from kansrijk.caseload.synthetic import HEADER, generate_rows, write_export
+from kansrijk.catalogue import content
+from kansrijk.catalogue.models import Approach, LocalOffer
 
 REFERENCE = date(2024, 6, 30)
 TODAY = date(2024, 7, 1)
@@ -231,10 +233,13 @@ def test_load_demo_creates_every_role_and_is_idempotent():
     special = ClientSpecialCategories.objects.filter(client__municipality=main).count()
     assert 0.2 * 300 < special < 0.4 * 300
     assert "http://127.0.0.1:8000" in out.getvalue() and "kansrijk-demo" in out.getvalue()
+    # The catalogue is loaded and Voorbeeldstad has a menukaart to show.
+    assert Approach.objects.filter(owner=None).count() == len(content.shipped_approaches())
+    assert LocalOffer.objects.filter(municipality=main, active=True).count() >= 10
 
     before = (Client.objects.count(), BenefitSpell.objects.count(), User.objects.count(), Team.objects.count(),
-              ClientSpecialCategories.objects.count())
+              ClientSpecialCategories.objects.count(), LocalOffer.objects.count())
     call_command("load_demo", "--clients", "300", stdout=io.StringIO())
     after = (Client.objects.count(), BenefitSpell.objects.count(), User.objects.count(), Team.objects.count(),
-             ClientSpecialCategories.objects.count())
+             ClientSpecialCategories.objects.count(), LocalOffer.objects.count())
     assert before == after

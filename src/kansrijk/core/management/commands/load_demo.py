@@ -15,12 +15,16 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import Q
 
 from kansrijk.accounts.models import Municipality, RolePolicy, Team, User
 from kansrijk.accounts.roles import Role
 from kansrijk.caseload.models import Client, ClientSpecialCategories, MigrationBackground
 from kansrijk.caseload.services import import_caseload
 from kansrijk.caseload.synthetic import HEADER, generate_rows
+from kansrijk.catalogue.models import Approach, LocalOffer
+from kansrijk.catalogue.services import load_shipped_catalogue
+from kansrijk.catalogue.vocabulary import Kind, Status
 from kansrijk.core.bulk import update_rows
 
 # The demo is meant to be tried at once; it is no place for real data, so a shared, published password is accepted
@@ -115,6 +119,7 @@ class Command(BaseCommand):
             self._load_caseload(second, max(20, clients // 25), seed + 1, users["beheerder"],
                                 [(second_manager, second_team)], "demo-buurdorp.csv")
 
+        self._load_catalogue(main, users["beheerder"])
         self._print_logins(users, managers, second_manager, second_team)
         self.stdout.write("")
         self.stdout.write(self.style.WARNING(
@@ -122,6 +127,27 @@ class Command(BaseCommand):
             "(Rolbeleid → 'tweestapsverificatie verplicht'), log in als 'beheerder'."))
         self.stdout.write(f"Start de server met 'kansrijk runserver' en open http://127.0.0.1:8000 "
                           f"({time.perf_counter() - started:.1f} s).")
+
+    # --- catalogue -----------------------------------------------------------------------------------------------
+
+    def _load_catalogue(self, municipality, admin) -> None:
+        """The national catalogue plus a demo menukaart: the statutory instruments and the promising approaches of
+        seed 000 are offered in Voorbeeldstad, so "offered locally" has something to show."""
+        summary = load_shipped_catalogue()
+        if not summary.ok:
+            raise CommandError("De meegeleverde catalogus is ongeldig; voer 'kansrijk load_catalogue' uit voor details.")
+        offered = Approach.objects.current().filter(owner__isnull=True).filter(
+            Q(kind=Kind.INSTRUMENT, srg_category__gt="") | Q(effect_level__isnull=False) | Q(status=Status.STAAND_BELEID)
+        )
+        existing = set(LocalOffer.objects.filter(municipality=municipality).values_list("approach_id", flat=True))
+        LocalOffer.objects.bulk_create(
+            LocalOffer(municipality=municipality, approach=approach, capacity=approach.capacity,
+                       contact_person="Team Werk, Voorbeeldstad", updated_by=admin)
+            for approach in offered if approach.pk not in existing
+        )
+        self.stdout.write(f"Catalogus: {Approach.objects.current().count()} aanpakken, waarvan "
+                          f"{LocalOffer.objects.filter(municipality=municipality, active=True).count()} lokaal "
+                          f"aangeboden in {municipality.name}.")
 
     # --- users ---------------------------------------------------------------------------------------------------
 
