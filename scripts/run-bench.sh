@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# The benchmarks on SQLite and on a throwaway PostgreSQL, national scale (400,000 clients).
+# The benchmarks on SQLite and on a throwaway PostgreSQL: the import at national scale (400,000 clients) and the
+# catalogue search with ~9,600 shared approaches.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p benchmarks/results
 CLIENTS=${CLIENTS:-400000}
 env -u DATABASE_URL .venv/bin/python benchmarks/bench_import.py --clients "$CLIENTS" --out benchmarks/results/import-sqlite.json
 scripts/with-postgres.sh .venv/bin/python benchmarks/bench_import.py --clients "$CLIENTS" --out benchmarks/results/import-postgresql.json
+env -u DATABASE_URL .venv/bin/python benchmarks/bench_catalogue.py --out benchmarks/results/catalogue-sqlite.json
+scripts/with-postgres.sh .venv/bin/python benchmarks/bench_catalogue.py --out benchmarks/results/catalogue-postgresql.json

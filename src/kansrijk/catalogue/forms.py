@@ -138,6 +138,10 @@ class CatalogueFilterForm(AccessibleForm):
     def groups(self):
         return [self[name] for name in self.GROUPS]
 
+    def groups_in_use(self) -> bool:
+        """Whether a classification filter is set, so the folded filter panel opens to show it."""
+        return self.is_bound and any(self.data.getlist(name) for name in self.GROUPS)
+
     def filters(self) -> CatalogueFilters:
         """The valid part of the input as filters; an invalid field is shown with its error and left out."""
         if not self.is_bound:

@@ -515,3 +515,12 @@ def test_import_of_an_unreadable_file_is_a_form_error(world, login, catalogue):
     assert response.context["form"].errors["file"] == ["Kies een JSON- of XLSX-bestand (.json of .xlsx)."]
     html = admin.get(reverse("catalogue:import")).content.decode()
     assert 'name="dry_run"' in html and "checked" in html
+
+
+def test_catalogue_speaks_english_when_chosen(world, client):
+    from django.conf import settings
+
+    client.force_login(world.users["klantmanager"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    content = client.get("/catalogus/").content.decode()
+    assert "Catalogue of approaches" in content and "Catalogus van aanpakken" not in content
