@@ -20,6 +20,8 @@ from . import vocabulary as v
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Control characters other than tab and line breaks: PostgreSQL refuses NUL, and none belongs in a text.
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 REFERENCE_RE = re.compile(r"^(?P<document>[a-z0-9-]+):L(?P<start>\d+)(?:-L?(?P<end>\d+))?$")
 
 TEXT_FIELDS = (
@@ -55,6 +57,19 @@ KNOWN_FIELDS = (
     | set(TEXT_LIST_FIELDS)
 )
 RESULT_FIELDS = {"description", "value", "unit", "period", "source"}
+# Column sizes of catalogue.models (a test keeps them equal), checked here so that a too long text is a reported
+# problem instead of a database error halfway through an import.
+MAX_LENGTHS = {
+    "slug": 120, "name": 200, "municipality": 300, "region": 200, "provider": 300, "language_level": 100,
+    "duration": 300, "group_size": 300, "intake_moments": 300, "contact_frequency": 300, "caseload": 300,
+    "job_guarantee": 300,
+}  # fmt: skip
+RESULT_MAX_LENGTHS = {"unit": 60, "period": 120, "source": 200}
+INTEGER_LIMITS = {"trede_min": (1, 6), "trede_max": (1, 6), "age_min": (0, 120), "age_max": (0, 120),
+                  "capacity": (0, 10**7)}
+# (max_digits, decimal_places) of the decimal columns.
+NUMBER_LIMITS = {"min_hours_per_week": (4, 1), "duration_weeks": (6, 1), "cost_per_participant_eur": (10, 2)}
+RESULT_VALUE_LIMITS = (14, 2)
 
 
 @dataclass(frozen=True)
@@ -171,41 +186,48 @@ def validate_approach(entry: dict, place: str, *, element_keys=None, require_sou
         return [ContentProblem(place, "verwacht een object met velden")]
     for field in sorted(set(entry) - KNOWN_FIELDS):
         problem(field, "onbekend veld")
-    if not SLUG_RE.match(str(entry.get("slug", ""))):
+    if not isinstance(entry.get("slug"), str) or not SLUG_RE.match(entry["slug"]):
         problem("slug", "ontbreekt of bevat andere tekens dan a-z, 0-9 en -")
     if not str(entry.get("name", "")).strip():
         problem("name", "naam ontbreekt")
     for field in TEXT_FIELDS:
         if field in entry and entry[field] is not None and not isinstance(entry[field], str):
             problem(field, "verwacht tekst")
+        elif isinstance(entry.get(field), str) and len(entry[field]) > MAX_LENGTHS.get(field, 100_000):
+            problem(field, f"te lang: maximaal {MAX_LENGTHS.get(field, 100_000)} tekens")
+        elif isinstance(entry.get(field), str) and CONTROL_RE.search(entry[field]):
+            problem(field, "bevat een stuurteken")
     for field in INTEGER_FIELDS:
         value = entry.get(field)
+        low, high = INTEGER_LIMITS[field]
         if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
             problem(field, f"verwacht een geheel getal, niet '{value}'")
-    for field in ("trede_min", "trede_max"):
-        value = entry.get(field)
-        if isinstance(value, int) and not 1 <= value <= 6:
-            problem(field, "trede moet tussen 1 en 6 liggen")
+        elif isinstance(value, int) and not low <= value <= high:
+            problem(field, f"moet tussen {low} en {high} liggen")
     if all(isinstance(entry.get(f), int) for f in ("trede_min", "trede_max")) and entry["trede_min"] > entry["trede_max"]:
         problem("trede_min", "hoger dan trede_max")
     if all(isinstance(entry.get(f), int) for f in ("age_min", "age_max")) and entry["age_min"] > entry["age_max"]:
         problem("age_min", "hoger dan age_max")
     for field in NUMBER_FIELDS:
         value = entry.get(field)
-        if value is not None and parse_number(value) is None:
-            problem(field, f"verwacht een getal, niet '{value}'")
+        if value is not None and not fits(value, *NUMBER_LIMITS[field]):
+            problem(field, f"verwacht een getal van 0 tot {10 ** (NUMBER_LIMITS[field][0] - NUMBER_LIMITS[field][1])}, "
+                           f"niet '{value}'")
     for field in BOOLEAN_FIELDS:
-        if entry.get(field) not in (None, True, False):
+        if entry.get(field) is not None and not isinstance(entry.get(field), bool):
             problem(field, "verwacht true, false of null")
     for field, choices in CHOICE_FIELDS.items():
         value = entry.get(field)
         allowed = choices.values
-        if field == "kind":
+        if not isinstance(value, (str, type(None))):
+            problem(field, f"moet een van {', '.join(allowed)} zijn")
+        elif field == "kind":
             if value not in allowed:
                 problem(field, f"moet een van {', '.join(allowed)} zijn")
         elif value not in ("", None, *allowed):
             problem(field, f"onbekende waarde '{value}'; toegestaan: {', '.join(allowed)}")
-    if entry.get("effect_level") not in (None, 1, 2, 3, 4):
+    effect_level = entry.get("effect_level")
+    if effect_level is not None and (isinstance(effect_level, bool) or effect_level not in (1, 2, 3, 4)):
         problem("effect_level", "moet 1, 2, 3, 4 of leeg zijn")
     for field, allowed in LIST_CHOICE_FIELDS.items():
         values = entry.get(field) or []
@@ -213,7 +235,7 @@ def validate_approach(entry: dict, place: str, *, element_keys=None, require_sou
             problem(field, "verwacht een lijst")
             continue
         for value in values:
-            if str(value) not in allowed:
+            if not isinstance(value, str) or value not in allowed:
                 problem(field, f"onbekende waarde '{value}'; toegestaan: {', '.join(allowed)}")
         if len(set(map(str, values))) != len(values):
             problem(field, "bevat een waarde twee keer")
@@ -221,9 +243,15 @@ def validate_approach(entry: dict, place: str, *, element_keys=None, require_sou
         values = entry.get(field) or []
         if not isinstance(values, list) or not all(isinstance(item, str) and item.strip() for item in values):
             problem(field, "verwacht een lijst met teksten")
+        elif any(CONTROL_RE.search(item) for item in values):
+            problem(field, "bevat een stuurteken")
     keys = element_keys if element_keys is not None else {element["key"] for element in working_elements()}
-    for key in entry.get("working_elements") or []:
-        if key not in keys:
+    linked = entry.get("working_elements") or []
+    if not isinstance(linked, list):
+        problem("working_elements", "verwacht een lijst")
+        linked = []
+    for key in linked:
+        if not isinstance(key, str) or key not in keys:
             problem("working_elements", f"onbekend werkzaam element '{key}'")
     results = entry.get("results") or []
     if not isinstance(results, list):
@@ -235,10 +263,16 @@ def validate_approach(entry: dict, place: str, *, element_keys=None, require_sou
             continue
         for field in sorted(set(result) - RESULT_FIELDS):
             problem(f"results[{number}].{field}", "onbekend veld")
-        if not str(result.get("description", "")).strip():
+        if not isinstance(result.get("description"), str) or not result["description"].strip():
             problem(f"results[{number}].description", "omschrijving ontbreekt")
-        if result.get("value") is not None and parse_number(result["value"]) is None:
+        elif CONTROL_RE.search(result["description"]):
+            problem(f"results[{number}].description", "bevat een stuurteken")
+        if result.get("value") is not None and not fits(result["value"], *RESULT_VALUE_LIMITS, signed=True):
             problem(f"results[{number}].value", f"verwacht een getal, niet '{result['value']}'")
+        for field, limit in RESULT_MAX_LENGTHS.items():
+            text = result.get(field)
+            if text is not None and (not isinstance(text, str) or len(text) > limit or CONTROL_RE.search(text)):
+                problem(f"results[{number}].{field}", f"verwacht tekst van hoogstens {limit} tekens, zonder stuurtekens")
         if require_sources:
             problems += _check_reference(f"{place}, results[{number}]", "source", result.get("source"))
         elif is_filled(result.get("source")):
@@ -251,6 +285,9 @@ def validate_approach(entry: dict, place: str, *, element_keys=None, require_sou
     for field in sorted(set(sources) - KNOWN_FIELDS):
         problem(f"sources.{field}", "verwijst naar een onbekend veld")
     for field, reference in sources.items():
+        if not isinstance(reference, str):
+            problem(f"sources.{field}", "verwacht een bronverwijzing als tekst")
+            continue
         problems += _check_reference(place, f"sources.{field}", reference, exists=require_sources)
     if require_sources:
         for field in sorted(KNOWN_FIELDS - {"slug", "kind", "sources", "results"}):
@@ -309,11 +346,19 @@ def _safe_shipped(problems):
 
 
 def parse_number(value) -> Decimal | None:
-    if isinstance(value, bool):
+    """A finite number from a number or a text with a decimal point or comma; None for anything else."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal, str)):
         return None
-    if isinstance(value, (int, float, Decimal)):
-        return Decimal(str(value))
     try:
-        return Decimal(str(value).strip().replace(",", "."))
+        number = Decimal(str(value).strip().replace(",", "."))
     except InvalidOperation:
         return None
+    return number if number.is_finite() else None
+
+
+def fits(value, max_digits: int, decimal_places: int, *, signed: bool = False) -> bool:
+    """Whether a value parses as a number that a decimal column of this size stores."""
+    number = parse_number(value)
+    if number is None or (number < 0 and not signed):
+        return False
+    return abs(number) < Decimal(10) ** (max_digits - decimal_places)

@@ -11,6 +11,8 @@ import io
 import json
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
@@ -260,9 +262,11 @@ def validate_parsed(parsed: ParsedCatalogue) -> list[content.ContentProblem]:
         if columns:  # XLSX: name the column the way a spreadsheet user finds it
             entry_problems = [_with_column(problem, columns) for problem in entry_problems]
         problems += entry_problems
-        if clean.get("slug") in seen:
-            problems.append(content.ContentProblem(place, f"slug '{clean.get('slug')}' komt twee keer voor"))
-        seen.add(clean.get("slug"))
+        slug = clean.get("slug")
+        if isinstance(slug, str):
+            if slug in seen:
+                problems.append(content.ContentProblem(place, f"slug '{slug}' komt twee keer voor"))
+            seen.add(slug)
         problems += _validate_offer(place, entry.get("local_offer"))
     return problems
 
@@ -275,22 +279,42 @@ def _with_column(problem: content.ContentProblem, columns: dict) -> content.Cont
     return problem
 
 
+OFFER_TEXT_LIMITS = {"contact_person": 200, "contact_phone": 40, "provider": 200, "costs": 300, "intake_moments": 300,
+                     "notes": 10_000, "contact_email": 254}
+
+
 def _validate_offer(place, offer) -> list[content.ContentProblem]:
     if offer in (None, {}):
         return []
     if not isinstance(offer, dict):
         return [content.ContentProblem(f"{place}, local_offer", "verwacht een object")]
     problems = []
-    for name in set(offer) - set(LOCAL_OFFER_FIELDS):
-        problems.append(content.ContentProblem(f"{place}, local_offer.{name}", "onbekend veld"))
+
+    def problem(name, message):
+        problems.append(content.ContentProblem(f"{place}, local_offer.{name}", message))
+
+    for name in sorted(set(offer) - set(LOCAL_OFFER_FIELDS)):
+        problem(name, "onbekend veld")
     capacity = offer.get("capacity")
-    if capacity is not None and (isinstance(capacity, bool) or not isinstance(capacity, int) or capacity < 0):
-        problems.append(content.ContentProblem(f"{place}, local_offer.capacity", "verwacht een geheel getal ≥ 0"))
+    if capacity is not None and (isinstance(capacity, bool) or not isinstance(capacity, int)
+                                 or not 0 <= capacity <= 10**7):
+        problem("capacity", "verwacht een geheel getal ≥ 0")
     cost = offer.get("cost_per_participant_eur")
-    if cost is not None and content.parse_number(cost) is None:
-        problems.append(content.ContentProblem(f"{place}, local_offer.cost_per_participant_eur", "verwacht een getal"))
-    if offer.get("active") not in (None, True, False):
-        problems.append(content.ContentProblem(f"{place}, local_offer.active", "verwacht ja of nee"))
+    if cost is not None and not content.fits(cost, 10, 2):
+        problem("cost_per_participant_eur", "verwacht een bedrag ≥ 0")
+    if offer.get("active") not in (None, True, False) or isinstance(offer.get("active"), int) and not isinstance(
+            offer.get("active"), bool):
+        problem("active", "verwacht ja of nee")
+    for name, limit in OFFER_TEXT_LIMITS.items():
+        text = offer.get(name)
+        if text is not None and (not isinstance(text, str) or len(text) > limit or content.CONTROL_RE.search(text)):
+            problem(name, f"verwacht tekst van hoogstens {limit} tekens, zonder stuurtekens")
+    email = offer.get("contact_email")
+    if isinstance(email, str) and email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            problem("contact_email", "geen geldig e-mailadres")
     return problems
 
 

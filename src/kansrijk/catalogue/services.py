@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from kansrijk.accounts import roles
@@ -284,7 +284,9 @@ def set_local_offer(*, approach: Approach, municipality: Municipality, values: d
     with transaction.atomic():
         offer, _ = LocalOffer.objects.get_or_create(municipality=municipality, approach=approach)
         for name, value in values.items():
-            setattr(offer, name, value if value is not None or name not in ("contact_person", "costs") else "")
+            # Text fields store "nothing" as an empty string, never NULL.
+            text = isinstance(LocalOffer._meta.get_field(name), (models.CharField, models.TextField))
+            setattr(offer, name, "" if value is None and text else value)
         offer.updated_by = by
         offer.full_clean()
         offer.save()

@@ -15,8 +15,8 @@ from kansrijk.accounts import roles
 from kansrijk.accounts.permissions import role_permission
 
 from .. import exchange, selectors, services
-from ..content import parse_number
 from .. import vocabulary as v
+from ..content import parse_number
 from ..models import Approach, LocalOffer, WorkingElement
 from .serializers import (
     ApproachDetailSerializer,

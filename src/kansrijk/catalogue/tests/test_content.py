@@ -164,3 +164,15 @@ def test_sample_of_results_against_the_source_text():
     assert {71, 55, 16} <= fip  # 71 ended benefits against 55 in the control group (seed 000 L823–832)
     energiebox = [result["value"] for result in entries["energiebox"]["results"]]
     assert energiebox[:3] == [13, 6, 5]
+
+
+def test_validator_limits_match_the_database_columns():
+    from kansrijk.catalogue.models import Approach, ApproachResult
+
+    for field, limit in content.MAX_LENGTHS.items():
+        assert Approach._meta.get_field(field).max_length == limit, field
+    for field, limit in content.RESULT_MAX_LENGTHS.items():
+        assert ApproachResult._meta.get_field(field).max_length == limit, field
+    for field, (digits, places) in content.NUMBER_LIMITS.items():
+        column = Approach._meta.get_field(field)
+        assert (column.max_digits, column.decimal_places) == (digits, places), field

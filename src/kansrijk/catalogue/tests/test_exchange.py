@@ -141,3 +141,54 @@ def test_only_administrators_import(world, shared):
 
     with pytest.raises(PermissionDenied):
         exchange.import_catalogue(parsed, municipality=world.muni, by=world.users["beleidsmedewerker"])
+
+
+# --- Fuzzing: no file, however wrong, crashes the import or gets half-written -----------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from kansrijk.catalogue import content  # noqa: E402
+
+SCALARS = st.none() | st.booleans() | st.integers(-10, 10**6) | st.floats(allow_nan=False) | st.text(max_size=12)
+VALUES = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner,
+                                                                                           max_size=3), max_leaves=8)
+FIELDS = st.sampled_from(sorted(content.KNOWN_FIELDS | {"local_offer", "owner", "onbekend"}))
+# Entries that are valid but for a few random fields, so the fuzzing also reaches the writing code.
+NEARLY_VALID = st.builds(
+    lambda slug, extra: {"slug": slug, "name": "Aanpak", "kind": "aanpak", **extra},
+    st.from_regex(content.SLUG_RE, fullmatch=True).filter(lambda slug: len(slug) <= 100),
+    st.dictionaries(FIELDS.filter(lambda name: name not in ("slug", "kind")), VALUES, max_size=3),
+)
+ENTRIES = st.dictionaries(FIELDS, VALUES, max_size=8) | NEARLY_VALID
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(approaches=st.lists(ENTRIES, max_size=4))
+def test_any_catalogue_document_is_imported_whole_or_refused_with_problems(world, approaches):
+    before = (Approach.objects.count(), LocalOffer.objects.count())
+    document = json.dumps({"format": "kansrijk-catalogus", "version": 1, "approaches": approaches}).encode()
+    parsed = exchange.parse_catalogue_file(document, "x.json")
+    summary = exchange.import_catalogue(parsed, municipality=world.muni, by=world.users["beheerder"], dry_run=True)
+    assert all(problem.place and problem.message for problem in summary.problems)
+    assert (Approach.objects.count(), LocalOffer.objects.count()) == before
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.binary(max_size=200))
+def test_any_bytes_are_refused_clearly_or_parsed(data):
+    for filename in ("x.json", "x.xlsx"):
+        try:
+            exchange.parse_catalogue_file(data, filename)
+        except exchange.CatalogueFileError as error:
+            assert str(error)
+
+
+def test_control_characters_are_refused_not_a_database_error(world):
+    document = {"format": "kansrijk-catalogus", "approaches": [
+        {"slug": "nul", "name": "Naam\x00met nul", "kind": "aanpak", "local_offer": {"notes": "x\x00"}}]}
+    parsed = exchange.parse_catalogue_file(json.dumps(document).encode(), "x.json")
+    summary = exchange.import_catalogue(parsed, municipality=world.muni, by=world.users["beheerder"])
+    messages = [str(problem) for problem in summary.problems]
+    assert any("veld name" in m for m in messages) and any("local_offer.notes" in m for m in messages)
+    assert not Approach.objects.exists()
