@@ -330,6 +330,12 @@ def import_catalogue(
     not overwritten — only the local offer is taken over for it."""
     _require(by, roles.MANAGES_CATALOGUE)
     problems = validate_parsed(parsed)
+    offered = {entry["slug"]: entry["_place"] for entry in parsed.entries
+               if entry.get("local_offer") and entry["local_offer"].get("active", True) and isinstance(entry.get("slug"), str)}
+    retired = Approach.objects.filter(slug__in=offered, retired_at__isnull=False).exclude(owner=municipality)
+    for slug in retired.values_list("slug", flat=True):
+        problems.append(content.ContentProblem(f"{offered[slug]}, local_offer",
+                                               "deze aanpak is hier uit de catalogus gehaald en kan niet worden aangeboden"))
     if problems:
         return LoadSummary(problems=problems)
     entries = [_clean(entry) for entry in parsed.entries]

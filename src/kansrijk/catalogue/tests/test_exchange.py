@@ -192,3 +192,15 @@ def test_control_characters_are_refused_not_a_database_error(world):
     messages = [str(problem) for problem in summary.problems]
     assert any("veld name" in m for m in messages) and any("local_offer.notes" in m for m in messages)
     assert not Approach.objects.exists()
+
+
+def test_import_cannot_offer_an_approach_retired_here(world, shared):
+    other = approach(owner=world.other_muni, slug="oud-buurdorp")
+    other.retired_at = other.created_at
+    other.save()
+    document = {"format": "kansrijk-catalogus", "approaches": [
+        {"slug": "oud-buurdorp", "name": "Oud", "kind": "aanpak", "local_offer": {"capacity": 3}}]}
+    parsed = exchange.parse_catalogue_file(json.dumps(document).encode(), "x.json")
+    summary = exchange.import_catalogue(parsed, municipality=world.muni, by=world.users["beheerder"])
+    assert any("uit de catalogus gehaald" in str(problem) for problem in summary.problems)
+    assert not LocalOffer.objects.filter(approach=other).exists()
