@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "kansrijk.audit",
     "kansrijk.caseload",
     "kansrijk.catalogue",
+    "kansrijk.diagnosis",
+    "kansrijk.inview",
 ]
 
 MIDDLEWARE = [

@@ -40,3 +40,17 @@ ASSESSES_APPROACHES = frozenset({Role.BELEIDSMEDEWERKER})
 MANAGES_CATALOGUE = frozenset({Role.BEHEERDER})
 # Writing the catalogue out to share it with other municipalities.
 EXPORTS_CATALOGUE = frozenset({Role.BEHEERDER, Role.BELEIDSMEDEWERKER})
+# Recording the diagnosis (ladder, ZRM, intake): the professionals who hold the conversation.
+RECORDS_DIAGNOSIS = frozenset({Role.KLANTMANAGER, Role.WIJKTEAMMEDEWERKER})
+# The professional judgement of the distance to the labour market (overriding the derived indicator).
+JUDGES_DISTANCE = frozenset({Role.KLANTMANAGER})
+# Recording contacts: everyone who works with the client.
+RECORDS_CONTACTS = SEES_TEAM_CLIENTS
+# Contacts marked "werk en inkomen" are hidden from roles outside this set (the neighbourhood team reads the social
+# part only).
+SEES_WORK_INCOME_CONTACTS = frozenset({Role.KLANTMANAGER, Role.TEAMLEIDER})
+# A worklist of one's own caseload; the team lead sees the team's worklists and caseload balance.
+HAS_WORKLIST = frozenset({Role.KLANTMANAGER, Role.TEAMLEIDER})
+SEES_TEAM_WORKLISTS = frozenset({Role.TEAMLEIDER})
+# Caseload review campaigns (doorlichting): selecting a segment and spreading it over client managers.
+RUNS_CAMPAIGNS = frozenset({Role.TEAMLEIDER})

@@ -4,12 +4,15 @@ from kansrijk.accounts.models import Team, User
 from kansrijk.audit.models import AccessLog
 from kansrijk.caseload.selectors import counts as caseload_counts
 from kansrijk.catalogue.selectors import counts as catalogue_counts
+from kansrijk.inview.selectors import assessments_count, contacts_count
 
 
 def collect() -> dict[str, int]:
     return {
         **caseload_counts(),
         **catalogue_counts(),
+        "assessments": assessments_count(),
+        "contacts": contacts_count(),
         "users": User.objects.count(),
         "teams": Team.objects.count(),
         "access_records": AccessLog.objects.count(),

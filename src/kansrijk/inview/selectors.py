@@ -1,0 +1,278 @@
+"""Worklists, caseload balance and campaign progress.
+
+A worklist is computed, not stored: for the clients in view it reads, per client and through composite indexes, the
+last contact, the latest ladder and ZRM measurement and the latest intake's exemptions, then applies the
+municipality's contact-rhythm rules in Python. A client manager's worklist therefore costs the same handful of
+queries whether the register holds 5,000 or 400,000 clients and millions of contacts.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kansrijk.accounts import roles
+from kansrijk.accounts.models import User
+from kansrijk.caseload.models import Client
+from kansrijk.caseload.selectors import clients_for
+from kansrijk.diagnosis.models import Intake, LadderMeasurement, ZrmMeasurement
+
+from .models import FACE_TO_FACE, Campaign, CampaignInvitation, ClientSegment, Confidentiality, Contact, ContactRhythmRule
+
+DIAGNOSIS_MAX_AGE_DAYS = 365
+EXEMPTION_WARNING_DAYS = 30
+FOLLOW_UP_WARNING_DAYS = 7
+
+
+class Reason:
+    OVERDUE = "contact_te_laat"
+    NEVER_CONTACTED = "nooit_contact"
+    NEVER_DIAGNOSED = "nooit_diagnose"
+    DIAGNOSIS_STALE = "diagnose_verouderd"
+    EXEMPTION_EXPIRING = "ontheffing_loopt_af"
+    FOLLOW_UP_DUE = "vervolg_afgesproken"
+    CAMPAIGN = "doorlichting"
+
+
+@dataclass
+class WorklistItem:
+    client_id: int
+    client_number: str
+    name: str
+    client_manager_id: int | None
+    reasons: list[dict] = field(default_factory=list)
+    urgency: int = 0
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def contacts_visible_to(user: User, queryset: QuerySet) -> QuerySet:
+    """Contacts whose summary this user may read: the neighbourhood team the social part only; confidential ones
+    only the author and the client's own client manager."""
+    if not user.has_role(roles.SEES_WORK_INCOME_CONTACTS):
+        queryset = queryset.filter(Q(confidentiality=Confidentiality.SOCIAAL) | Q(author=user))
+    return queryset.filter(~Q(confidentiality=Confidentiality.VERTROUWELIJK) | Q(author=user) |
+                           Q(client__client_manager=user))
+
+
+def _latest(model, field_name: str):
+    return Subquery(model.objects.filter(client=OuterRef("pk"), corrected_by__isnull=True)
+                    .order_by("-measured_on", "-id").values(field_name)[:1])
+
+
+def with_in_view_facts(clients: QuerySet) -> QuerySet:
+    """Annotate the facts the worklist rules read, each a subquery served by a (client, date) index."""
+    return clients.annotate(
+        last_contact=Subquery(Contact.objects.filter(client=OuterRef("pk")).order_by("-contacted_on")
+                              .values("contacted_on")[:1]),
+        follow_up_on=Subquery(Contact.objects.filter(client=OuterRef("pk")).order_by("-contacted_on", "-id")
+                              .values("follow_up_on")[:1]),
+        last_ladder_on=_latest(LadderMeasurement, "measured_on"),
+        trede=_latest(LadderMeasurement, "trede"),
+        last_zrm_on=_latest(ZrmMeasurement, "measured_on"),
+        work_exemption_until=_latest(Intake, "work_exemption_until"),
+        job_search_exemption_until=_latest(Intake, "job_search_exemption_until"),
+    )
+
+
+def _years_before(today: date, years: int) -> date:
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - years, day=28)
+
+
+def rule_matches(rule: ContactRhythmRule, client, segment_ids: set[int], today: date) -> bool:
+    if rule.min_benefit_years is not None and (
+            client.active_spell_start is None or client.active_spell_start > _years_before(today, rule.min_benefit_years)):
+        return False
+    if rule.trede_min is not None or rule.trede_max is not None:
+        if client.trede is None or not (rule.trede_min or 1) <= client.trede <= (rule.trede_max or 6):
+            return False
+    return rule.segment_id is None or rule.segment_id in segment_ids
+
+
+def reasons_for(client, rules: list[ContactRhythmRule], segment_ids: set[int], today: date) -> list[dict]:
+    """Why this client needs attention now, in words a client manager can act on. Empty when nothing is due."""
+    reasons = []
+    matching = [rule for rule in rules if rule_matches(rule, client, segment_ids, today)]
+    if matching:
+        rule = min(matching, key=lambda r: (r.interval_days, r.pk))
+        if client.last_contact is None:
+            reasons.append({"code": Reason.NEVER_CONTACTED, "days": None,
+                            "text": _("Nog geen contact vastgelegd; ritme '%(rule)s': minstens elke %(n)s dagen.")
+                            % {"rule": rule.name, "n": rule.interval_days}})
+        else:
+            due = client.last_contact + timedelta(days=rule.interval_days)
+            if due < today:
+                reasons.append({"code": Reason.OVERDUE, "days": (today - due).days,
+                                "text": _("Contact %(late)s dagen te laat: laatste contact %(last)s, ritme '%(rule)s' "
+                                          "(minstens elke %(n)s dagen).")
+                                % {"late": (today - due).days, "last": client.last_contact.strftime("%d-%m-%Y"),
+                                   "rule": rule.name, "n": rule.interval_days}})
+    diagnosed = [d for d in (client.last_ladder_on, client.last_zrm_on) if d is not None]
+    if not diagnosed:
+        reasons.append({"code": Reason.NEVER_DIAGNOSED, "days": None,
+                        "text": _("Nog nooit gediagnosticeerd: geen trede en geen ZRM vastgelegd.")})
+    elif (today - max(diagnosed)).days > DIAGNOSIS_MAX_AGE_DAYS:
+        reasons.append({"code": Reason.DIAGNOSIS_STALE, "days": (today - max(diagnosed)).days - DIAGNOSIS_MAX_AGE_DAYS,
+                        "text": _("Diagnose ouder dan twaalf maanden (laatste op %(date)s).")
+                        % {"date": max(diagnosed).strftime("%d-%m-%Y")}})
+    for until, label in ((client.work_exemption_until, _("Ontheffing van de arbeidsverplichtingen")),
+                         (client.job_search_exemption_until, _("Ontheffing van de sollicitatieplicht"))):
+        if until is not None and until <= today + timedelta(days=EXEMPTION_WARNING_DAYS):
+            text = (_("%(what)s is verlopen op %(date)s; opnieuw beoordelen.") if until < today
+                    else _("%(what)s loopt af op %(date)s."))
+            reasons.append({"code": Reason.EXEMPTION_EXPIRING, "days": (today - until).days,
+                            "text": text % {"what": label, "date": until.strftime("%d-%m-%Y")}})
+    if client.follow_up_on is not None and client.follow_up_on <= today + timedelta(days=FOLLOW_UP_WARNING_DAYS):
+        reasons.append({"code": Reason.FOLLOW_UP_DUE, "days": (today - client.follow_up_on).days,
+                        "text": _("Afgesproken vervolg op %(date)s.") % {"date": client.follow_up_on.strftime("%d-%m-%Y")}})
+    return reasons
+
+
+def _urgency(reasons: list[dict]) -> int:
+    weights = {Reason.OVERDUE: 3, Reason.NEVER_CONTACTED: 3, Reason.EXEMPTION_EXPIRING: 2, Reason.FOLLOW_UP_DUE: 2,
+               Reason.NEVER_DIAGNOSED: 2, Reason.DIAGNOSIS_STALE: 1, Reason.CAMPAIGN: 1}
+    return sum(weights[r["code"]] for r in reasons) * 1000 + max([r["days"] or 0 for r in reasons] + [0])
+
+
+def worklist_clients(user: User, *, client_manager: User | None = None, team_id: int | None = None) -> QuerySet:
+    """The clients a worklist covers: a client manager's own caseload; for a team lead the clients of their teams
+    (or of one team, or one client manager in them). Only clients with a running benefit."""
+    clients = clients_for(user).filter(active_spell_start__isnull=False)
+    if client_manager is not None:
+        return clients.filter(client_manager=client_manager)
+    if user.has_role(roles.SEES_TEAM_WORKLISTS):
+        return clients.filter(team_id=team_id) if team_id else clients.exclude(team__isnull=True)
+    return clients.filter(client_manager=user)
+
+
+def worklist(user: User, *, client_manager: User | None = None, team_id: int | None = None,
+             today: date | None = None) -> list[WorklistItem]:
+    """Every client that needs attention, most urgent first, each with its reasons."""
+    today = today or timezone.localdate()
+    clients = with_in_view_facts(worklist_clients(user, client_manager=client_manager, team_id=team_id)).only(
+        "pk", "client_number", "given_names", "family_name", "client_manager_id", "municipality_id",
+        "active_spell_start")
+    clients = list(clients)
+    if not clients:
+        return []
+    ids = [client.pk for client in clients]
+    rules_by_municipality: dict[int, list[ContactRhythmRule]] = {}
+    for rule in ContactRhythmRule.objects.filter(active=True,
+                                                 municipality_id__in={c.municipality_id for c in clients}):
+        rules_by_municipality.setdefault(rule.municipality_id, []).append(rule)
+    segments: dict[int, set[int]] = {}
+    for client_id, segment_id in ClientSegment.objects.filter(client_id__in=ids).values_list("client_id", "segment_id"):
+        segments.setdefault(client_id, set()).add(segment_id)
+    open_invitations = dict(CampaignInvitation.objects.filter(
+        client_id__in=ids, invited_on__isnull=True, campaign__closed_on__isnull=True).values_list(
+        "client_id", "campaign__name"))
+    items = []
+    for client in clients:
+        reasons = reasons_for(client, rules_by_municipality.get(client.municipality_id, []),
+                              segments.get(client.pk, set()), today)
+        if client.pk in open_invitations:
+            reasons.append({"code": Reason.CAMPAIGN, "days": None,
+                            "text": _("Uitnodigen voor de doorlichting '%(name)s'.") % {"name": open_invitations[client.pk]}})
+        if reasons:
+            items.append(WorklistItem(client.pk, client.client_number, client.display_name, client.client_manager_id,
+                                      reasons, _urgency(reasons)))
+    items.sort(key=lambda item: (-item.urgency, item.name))
+    return items
+
+
+def caseload_balance(user: User, *, team_id: int | None = None, today: date | None = None) -> list[dict]:
+    """Per client manager in the team lead's teams: clients with a running benefit and worklist items."""
+    items = worklist(user, team_id=team_id, today=today)
+    clients = worklist_clients(user, team_id=team_id)
+    per_manager = dict(clients.values_list("client_manager").annotate(n=Count("pk")).values_list("client_manager", "n"))
+    attention = Counter(item.client_manager_id for item in items)
+    managers = {u.pk: u for u in User.objects.filter(pk__in=[pk for pk in per_manager if pk])}
+    rows = [{"client_manager": managers.get(pk), "clients": n, "attention": attention.get(pk, 0)}
+            for pk, n in per_manager.items()]
+    rows.sort(key=lambda row: (row["client_manager"] is None, -row["clients"]))
+    return rows
+
+
+# --- Campaigns -------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class CampaignCriteria:
+    municipality_id: int
+    min_benefit_years: int | None = None
+    no_contact_months: int | None = None
+    trede_max: int | None = None
+    team_id: int | None = None
+    without_diagnosis: bool = False
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def campaign_selection(user: User, criteria: CampaignCriteria, *, today: date) -> QuerySet:
+    """The clients in the user's scope that meet the criteria, e.g. more than two years on benefit and no contact in
+    twelve months. Set-wise: an anti-join on the contact index, not a loop over clients."""
+    clients = clients_for(user).filter(municipality_id=criteria.municipality_id, active_spell_start__isnull=False)
+    if criteria.team_id:
+        clients = clients.filter(team_id=criteria.team_id)
+    if criteria.min_benefit_years:
+        clients = clients.filter(active_spell_start__lte=_years_before(today, criteria.min_benefit_years))
+    if criteria.no_contact_months:
+        since = today - timedelta(days=round(criteria.no_contact_months * 30.44))
+        clients = clients.exclude(Exists(Contact.objects.filter(client=OuterRef("pk"), contacted_on__gte=since)))
+    if criteria.trede_max:
+        clients = clients.annotate(trede=_latest(LadderMeasurement, "trede")).filter(
+            Q(trede__lte=criteria.trede_max) | Q(trede__isnull=True))
+    if criteria.without_diagnosis:
+        clients = clients.exclude(Exists(LadderMeasurement.objects.filter(client=OuterRef("pk")))).exclude(
+            Exists(ZrmMeasurement.objects.filter(client=OuterRef("pk"))))
+    return clients
+
+
+def campaigns_for(user: User) -> QuerySet:
+    return Campaign.objects.filter(municipality__in=user.municipalities.all()).annotate(
+        size=Count("invitations")).select_related("created_by")
+
+
+def campaign_progress(campaign: Campaign, user: User) -> dict:
+    """Invited, reached, seen and diagnosed — in total and per client manager. Reached, seen and diagnosed are read
+    from the contacts and measurements recorded since the campaign started."""
+    since = campaign.started_on
+    invitations = CampaignInvitation.objects.filter(campaign=campaign)
+    if not user.has_role(roles.RUNS_CAMPAIGNS):
+        invitations = invitations.filter(client_manager=user)
+    contacts = Contact.objects.filter(client=OuterRef("client_id"), contacted_on__gte=since)
+    rows = invitations.values("client_manager").annotate(
+        total=Count("pk"),
+        invited=Count("pk", filter=Q(invited_on__isnull=False)),
+        reached=Count("pk", filter=Q(Exists(contacts))),
+        seen=Count("pk", filter=Q(Exists(contacts.filter(channel__in=FACE_TO_FACE)))),
+        diagnosed=Count("pk", filter=Q(Exists(LadderMeasurement.objects.filter(
+            client=OuterRef("client_id"), measured_on__gte=since))) | Q(Exists(ZrmMeasurement.objects.filter(
+                client=OuterRef("client_id"), measured_on__gte=since)))),
+    ).order_by("client_manager")
+    rows = list(rows)
+    managers = {u.pk: u for u in User.objects.filter(pk__in=[r["client_manager"] for r in rows if r["client_manager"]])}
+    for row in rows:
+        row["client_manager"] = managers.get(row["client_manager"])
+    keys = ("total", "invited", "reached", "seen", "diagnosed")
+    totals = {key: sum(row[key] for row in rows) for key in keys}
+    return {"totals": totals, "per_manager": rows}
+
+
+def assessments_count() -> int:
+    return LadderMeasurement.objects.count() + ZrmMeasurement.objects.count() + Intake.objects.count()
+
+
+def contacts_count() -> int:
+    return Contact.objects.count()
+
