@@ -18,11 +18,18 @@ from django.utils.translation import gettext as _
 
 from kansrijk.accounts import roles
 from kansrijk.accounts.models import User
-from kansrijk.caseload.models import Client
 from kansrijk.caseload.selectors import clients_for
 from kansrijk.diagnosis.models import Intake, LadderMeasurement, ZrmMeasurement
 
-from .models import FACE_TO_FACE, Campaign, CampaignInvitation, ClientSegment, Confidentiality, Contact, ContactRhythmRule
+from .models import (
+    FACE_TO_FACE,
+    Campaign,
+    CampaignInvitation,
+    ClientSegment,
+    Confidentiality,
+    Contact,
+    ContactRhythmRule,
+)
 
 DIAGNOSIS_MAX_AGE_DAYS = 365
 EXEMPTION_WARNING_DAYS = 30
