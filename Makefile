@@ -5,6 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HTMX := src/kansrijk/static/kansrijk/vendor/htmx.min.js
+CHARTJS := src/kansrijk/static/kansrijk/vendor/chart.umd.js
 
 .PHONY: run test bench install system-deps assets migrate demo schema clean
 
@@ -35,14 +36,15 @@ $(STAMP): pyproject.toml requirements.lock
 
 install: $(STAMP)
 
-# htmx comes from the npm registry at install time and is served from our own static files.
-$(HTMX): package.json package-lock.json
+# htmx and Chart.js come from the npm registry at install time and are served from our own static files.
+$(HTMX) $(CHARTJS) &: package.json package-lock.json
 	@command -v npm >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }
 	npm ci --no-audit --no-fund --silent
 	mkdir -p $(dir $(HTMX))
 	cp node_modules/htmx.org/dist/htmx.min.js $(HTMX)
+	cp node_modules/chart.js/dist/chart.umd.js $(CHARTJS)
 
-assets: $(HTMX)
+assets: $(HTMX) $(CHARTJS)
 
 migrate: install
 	$(BIN)/kansrijk migrate --noinput -v0

@@ -9,3 +9,5 @@ env -u DATABASE_URL .venv/bin/python benchmarks/bench_import.py --clients "$CLIE
 scripts/with-postgres.sh .venv/bin/python benchmarks/bench_import.py --clients "$CLIENTS" --out benchmarks/results/import-postgresql.json
 env -u DATABASE_URL .venv/bin/python benchmarks/bench_catalogue.py --out benchmarks/results/catalogue-sqlite.json
 scripts/with-postgres.sh .venv/bin/python benchmarks/bench_catalogue.py --out benchmarks/results/catalogue-postgresql.json
+env -u DATABASE_URL .venv/bin/python benchmarks/bench_worklist.py --clients "$CLIENTS" --out benchmarks/results/worklist-sqlite.json
+scripts/with-postgres.sh .venv/bin/python benchmarks/bench_worklist.py --clients "$CLIENTS" --out benchmarks/results/worklist-postgresql.json

@@ -198,6 +198,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ApproachStatusEnum": "kansrijk.catalogue.vocabulary.Status",
         "ImportRunStatusEnum": "kansrijk.caseload.models.ImportRun.Status",
+        "LanguageLevelEnum": "kansrijk.diagnosis.models.LanguageLevel",
+        "MotivationEnum": "kansrijk.diagnosis.models.Motivation",
+        "DistanceClassEnum": "kansrijk.diagnosis.models.DistanceClass",
     },
 }
 

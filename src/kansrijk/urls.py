@@ -5,6 +5,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 api_v1 = [
     path("", include("kansrijk.caseload.api.urls")),
     path("", include("kansrijk.catalogue.api.urls")),
+    path("", include("kansrijk.diagnosis.api.urls")),
+    path("", include("kansrijk.inview.api.urls")),
     path("", include("kansrijk.audit.api.urls")),
     path("", include("kansrijk.accounts.api.urls")),
     path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="schema"),
@@ -16,6 +18,8 @@ urlpatterns = [
     path("", include("kansrijk.core.urls")),
     path("account/", include("kansrijk.accounts.urls")),
     path("klanten/", include("kansrijk.caseload.urls")),
+    path("klanten/", include("kansrijk.diagnosis.urls")),
+    path("", include("kansrijk.inview.urls")),
     path("catalogus/", include("kansrijk.catalogue.urls")),
     path("audit/", include("kansrijk.audit.urls")),
     path("beheer/", admin.site.urls),

@@ -330,8 +330,11 @@ def import_catalogue(
     not overwritten — only the local offer is taken over for it."""
     _require(by, roles.MANAGES_CATALOGUE)
     problems = validate_parsed(parsed)
+    # Malformed entries (a local offer that is not a mapping, a slug that is not text) are reported by
+    # validate_parsed; they are skipped here so that check cannot crash on them.
     offered = {entry["slug"]: entry["_place"] for entry in parsed.entries
-               if entry.get("local_offer") and entry["local_offer"].get("active", True) and isinstance(entry.get("slug"), str)}
+               if isinstance(entry.get("local_offer"), dict) and entry["local_offer"].get("active", True)
+               and isinstance(entry.get("slug"), str)}
     retired = Approach.objects.filter(slug__in=offered, retired_at__isnull=False).exclude(owner=municipality)
     for slug in retired.values_list("slug", flat=True):
         problems.append(content.ContentProblem(f"{offered[slug]}, local_offer",

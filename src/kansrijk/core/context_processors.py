@@ -10,4 +10,6 @@ def capabilities(request):
         "see_clients": user.has_role(roles.SEES_TEAM_CLIENTS),
         "administer": user.has_role(roles.ADMINISTERS),
         "assign": user.has_role(roles.ASSIGNS_CLIENTS),
+        "worklist": user.has_role(roles.HAS_WORKLIST),
+        "campaigns": user.has_role(roles.RUNS_CAMPAIGNS),
     }}

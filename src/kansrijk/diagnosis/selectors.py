@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from kansrijk.accounts import roles
 from kansrijk.caseload.models import Client
 
-from .instruments import ZRM_DOMAINS, ZRM_LEVELS, ZRM_SPECIAL_DOMAINS
+from .instruments import ZRM_DOMAINS, ZRM_SPECIAL_DOMAINS
 from .models import DistanceClass, DistanceJudgement, Intake, LadderMeasurement, ZrmMeasurement, ZrmScore
 
 DISTANCE_ORDER = [DistanceClass.KLEIN, DistanceClass.MIDDEL, DistanceClass.GROOT, DistanceClass.ZEER_GROOT]
@@ -108,18 +108,6 @@ def derive_distance(ladder, zrm, intake, judgement=None) -> DistanceIndicator:
     return DistanceIndicator(derived.value, reasons, judgement)
 
 
-def progress(client: Client) -> dict:
-    """Ladder and ZRM over time, oldest first, for a chart with a table beside it."""
-    ladder = [{"date": m.measured_on, "trede": m.trede, "step": m.step.code} for m in reversed(list(ladder_history(client)))]
-    zrm = []
-    for measurement in reversed(list(zrm_history(client))):
-        levels = [score.level for score in measurement.scores.all()]
-        zrm.append({"date": measurement.measured_on, "version": measurement.version,
-                    "average": round(sum(levels) / len(levels), 1) if levels else None,
-                    "lowest": min(levels) if levels else None})
-    return {"ladder": ladder, "zrm": zrm, "levels": ZRM_LEVELS}
-
-
 def latest_dates(client_ids) -> dict[int, dict[str, date]]:
     """Per client the date of the latest current ladder, ZRM and intake record (for lists)."""
     result: dict[int, dict[str, date]] = {}
@@ -128,3 +116,63 @@ def latest_dates(client_ids) -> dict[int, dict[str, date]]:
                 "client_id", "measured_on").order_by("client_id", "measured_on"):
             result.setdefault(client_id, {})[key] = measured_on
     return result
+
+
+# --- Diagnosis web pages (issue 4 UI) ------------------------------------------------------------------------------
+# Every version of each record, corrected ones included with who corrected them, for the histories on the diagnosis
+# page; and progress over time computed from those lists, with the ZRM average over the domains the viewer may see.
+
+
+def ladder_versions(client: Client):
+    """Every ladder measurement of the client, newest first, corrected ones included."""
+    return client.ladder_measurements.select_related(
+        "step", "measured_by", "corrects", "corrected_by__measured_by").prefetch_related("substeps")
+
+
+def zrm_versions(client: Client):
+    """Every ZRM of the client, newest first, corrected ones included."""
+    return client.zrm_measurements.select_related(
+        "measured_by", "corrects", "corrected_by__measured_by").prefetch_related(
+        Prefetch("scores", queryset=ZrmScore.objects.order_by("id")))
+
+
+def intake_versions(client: Client, *, special: bool = False):
+    """Every intake of the client, newest first, corrected ones included. The special categories are only read
+    when ``special`` is true (the caller checks the viewer's role)."""
+    related = ["measured_by", "corrects", "corrected_by__measured_by"]
+    if special:
+        related.append("special_categories")
+    return client.intakes.select_related(*related)
+
+
+def correction_of(record):
+    """The record that corrects ``record``, or None (works on the lists above without another query)."""
+    return getattr(record, "corrected_by", None)
+
+
+def latest_current(records):
+    """The newest record of a newest-first list that no later version corrects."""
+    return next((record for record in records if correction_of(record) is None), None)
+
+
+def visible_progress(user, ladders, zrms) -> list[dict]:
+    """Ladder step and ZRM average per date, oldest first, from newest-first lists of every version (corrected
+    records are left out). The ZRM average counts only the domains ``user`` may see, so it never reveals a health
+    or substance-use score to a role that may not see those."""
+    rows: dict[date, dict] = {}
+    for measurement in ladders:
+        if correction_of(measurement) is None:
+            row = rows.setdefault(measurement.measured_on, {"date": measurement.measured_on})
+            row.setdefault("trede", measurement.trede)
+            row.setdefault("step", measurement.step.code)
+    for measurement in zrms:
+        if correction_of(measurement) is not None:
+            continue
+        visible = {key for key, _label in visible_zrm_domains(user, measurement.version)}
+        levels = [score.level for score in measurement.scores.all() if score.domain in visible]
+        row = rows.setdefault(measurement.measured_on, {"date": measurement.measured_on})
+        if levels and "zrm" not in row:
+            row["zrm"] = round(sum(levels) / len(levels), 1)
+            row["zrm_lowest"] = min(levels)
+            row["zrm_version"] = measurement.version
+    return [rows[day] for day in sorted(rows)]

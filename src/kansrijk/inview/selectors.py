@@ -157,7 +157,10 @@ def worklist_clients(user: User, *, client_manager: User | None = None, team_id:
     if client_manager is not None:
         return clients.filter(client_manager=client_manager)
     if user.has_role(roles.SEES_TEAM_WORKLISTS):
-        return clients.filter(team_id=team_id) if team_id else clients.exclude(team__isnull=True)
+        # The same clients as "in scope and with a team", said so that PostgreSQL estimates the team's ~2,500 rows
+        # rather than the municipality's 40,000: that misestimate made it JIT-compile the query (0.5 s of 0.7 s at
+        # 400,000 clients, benchmarks/bench_worklist.py).
+        return clients.filter(team_id=team_id) if team_id else clients.filter(team__in=user.teams.all())
     return clients.filter(client_manager=user)
 
 
@@ -198,15 +201,7 @@ def worklist(user: User, *, client_manager: User | None = None, team_id: int | N
 
 def caseload_balance(user: User, *, team_id: int | None = None, today: date | None = None) -> list[dict]:
     """Per client manager in the team lead's teams: clients with a running benefit and worklist items."""
-    items = worklist(user, team_id=team_id, today=today)
-    clients = worklist_clients(user, team_id=team_id)
-    per_manager = dict(clients.values_list("client_manager").annotate(n=Count("pk")).values_list("client_manager", "n"))
-    attention = Counter(item.client_manager_id for item in items)
-    managers = {u.pk: u for u in User.objects.filter(pk__in=[pk for pk in per_manager if pk])}
-    rows = [{"client_manager": managers.get(pk), "clients": n, "attention": attention.get(pk, 0)}
-            for pk, n in per_manager.items()]
-    rows.sort(key=lambda row: (row["client_manager"] is None, -row["clients"]))
-    return rows
+    return caseload_balance_from(user, worklist(user, team_id=team_id, today=today), team_id=team_id)
 
 
 # --- Campaigns -------------------------------------------------------------------------------------------------
@@ -220,6 +215,7 @@ class CampaignCriteria:
     trede_max: int | None = None
     team_id: int | None = None
     without_diagnosis: bool = False
+    segment_id: int | None = None
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -239,6 +235,9 @@ def campaign_selection(user: User, criteria: CampaignCriteria, *, today: date) -
     if criteria.trede_max:
         clients = clients.annotate(trede=_latest(LadderMeasurement, "trede")).filter(
             Q(trede__lte=criteria.trede_max) | Q(trede__isnull=True))
+    if criteria.segment_id:
+        clients = clients.filter(Exists(ClientSegment.objects.filter(client=OuterRef("pk"),
+                                                                     segment_id=criteria.segment_id)))
     if criteria.without_diagnosis:
         clients = clients.exclude(Exists(LadderMeasurement.objects.filter(client=OuterRef("pk")))).exclude(
             Exists(ZrmMeasurement.objects.filter(client=OuterRef("pk"))))
@@ -250,23 +249,29 @@ def campaigns_for(user: User) -> QuerySet:
         size=Count("invitations")).select_related("created_by")
 
 
+def _progress_counts(since) -> dict:
+    """Aggregates over invitations: how many were invited, reached (any contact since ``since``), seen (face to face)
+    and diagnosed (a ladder step or ZRM since ``since``). ``since`` is a date or the campaign's start as OuterRef."""
+    contacts = Contact.objects.filter(client=OuterRef("client_id"), contacted_on__gte=since)
+    return {
+        "total": Count("pk"),
+        "invited": Count("pk", filter=Q(invited_on__isnull=False)),
+        "reached": Count("pk", filter=Q(Exists(contacts))),
+        "seen": Count("pk", filter=Q(Exists(contacts.filter(channel__in=FACE_TO_FACE)))),
+        "diagnosed": Count("pk", filter=Q(Exists(LadderMeasurement.objects.filter(
+            client=OuterRef("client_id"), measured_on__gte=since))) | Q(Exists(ZrmMeasurement.objects.filter(
+                client=OuterRef("client_id"), measured_on__gte=since)))),
+    }
+
+
 def campaign_progress(campaign: Campaign, user: User) -> dict:
     """Invited, reached, seen and diagnosed — in total and per client manager. Reached, seen and diagnosed are read
     from the contacts and measurements recorded since the campaign started."""
-    since = campaign.started_on
     invitations = CampaignInvitation.objects.filter(campaign=campaign)
     if not user.has_role(roles.RUNS_CAMPAIGNS):
         invitations = invitations.filter(client_manager=user)
-    contacts = Contact.objects.filter(client=OuterRef("client_id"), contacted_on__gte=since)
-    rows = invitations.values("client_manager").annotate(
-        total=Count("pk"),
-        invited=Count("pk", filter=Q(invited_on__isnull=False)),
-        reached=Count("pk", filter=Q(Exists(contacts))),
-        seen=Count("pk", filter=Q(Exists(contacts.filter(channel__in=FACE_TO_FACE)))),
-        diagnosed=Count("pk", filter=Q(Exists(LadderMeasurement.objects.filter(
-            client=OuterRef("client_id"), measured_on__gte=since))) | Q(Exists(ZrmMeasurement.objects.filter(
-                client=OuterRef("client_id"), measured_on__gte=since)))),
-    ).order_by("client_manager")
+    rows = invitations.values("client_manager").annotate(**_progress_counts(campaign.started_on)).order_by(
+        "client_manager")
     rows = list(rows)
     managers = {u.pk: u for u in User.objects.filter(pk__in=[r["client_manager"] for r in rows if r["client_manager"]])}
     for row in rows:
@@ -283,3 +288,66 @@ def assessments_count() -> int:
 def contacts_count() -> int:
     return Contact.objects.count()
 
+
+# --- For the web pages (in-view UI) ------------------------------------------------------------------------------
+# Added with the worklist, campaign and contact pages. Each reads a fixed number of queries.
+
+
+def caseload_balance_from(user: User, items: list[WorklistItem], *, team_id: int | None = None) -> list[dict]:
+    """The caseload balance for a worklist already computed (the team lead's page shows both, so the worklist is not
+    computed twice): per client manager, clients with a running benefit and items needing attention."""
+    clients = worklist_clients(user, team_id=team_id)
+    per_manager = dict(clients.values_list("client_manager").annotate(n=Count("pk")).values_list("client_manager", "n"))
+    attention = Counter(item.client_manager_id for item in items)
+    managers = {u.pk: u for u in User.objects.filter(pk__in=[pk for pk in per_manager if pk])}
+    rows = [{"client_manager": managers.get(pk), "clients": n, "attention": attention.get(pk, 0)}
+            for pk, n in per_manager.items()]
+    rows.sort(key=lambda row: (row["client_manager"] is None, -row["clients"]))
+    return rows
+
+
+def invitable_for(user: User, client_ids: list[int]) -> dict[int, list[dict]]:
+    """The open campaign invitations among these clients that this user may mark as sent (the rule of
+    ``services.mark_invited``): a team lead any in their municipalities' campaigns, a client manager their own."""
+    invitations = CampaignInvitation.objects.filter(
+        client_id__in=client_ids, invited_on__isnull=True, campaign__closed_on__isnull=True,
+        campaign__municipality__in=user.municipalities.all())
+    if not user.has_role(roles.RUNS_CAMPAIGNS):
+        invitations = invitations.filter(client_manager=user)
+    result: dict[int, list[dict]] = {}
+    for client_id, campaign_id, name in invitations.order_by("campaign_id").values_list(
+            "client_id", "campaign_id", "campaign__name"):
+        result.setdefault(client_id, []).append({"campaign_id": campaign_id, "name": name})
+    return result
+
+
+def pending_invitations(campaign: Campaign, user: User) -> QuerySet:
+    """The campaign's invitations not yet sent, of clients in the user's scope (a client manager: their own)."""
+    invitations = CampaignInvitation.objects.filter(campaign=campaign, invited_on__isnull=True,
+                                                    client__in=clients_for(user))
+    if not user.has_role(roles.RUNS_CAMPAIGNS):
+        invitations = invitations.filter(client_manager=user)
+    return invitations.select_related("client", "client_manager").order_by(
+        "client_manager__last_name", "client_manager__first_name", "client__search_name", "pk")
+
+
+def campaigns_with_progress(user: User) -> list[Campaign]:
+    """``campaigns_for`` with each campaign's totals (``progress``: invited, reached, seen, diagnosed) in one query
+    over all invitations, grouped by campaign, rather than one per campaign."""
+    campaigns = list(campaigns_for(user).select_related("municipality"))
+    if not campaigns:
+        return []
+    rows = CampaignInvitation.objects.filter(campaign__in=[c.pk for c in campaigns]).values("campaign").annotate(
+        **_progress_counts(OuterRef("campaign__started_on"))).order_by("campaign")
+    by_campaign = {row.pop("campaign"): row for row in rows}
+    empty = {"total": 0, "invited": 0, "reached": 0, "seen": 0, "diagnosed": 0}
+    for campaign in campaigns:
+        campaign.progress = by_campaign.get(campaign.pk, empty)
+    return campaigns
+
+
+def campaign_preview(user: User, criteria: CampaignCriteria, *, today: date) -> dict:
+    """How many clients a campaign with these criteria would select, and how many of them have no client manager
+    yet (those are spread over the least-loaded client managers of their team)."""
+    return campaign_selection(user, criteria, today=today).aggregate(
+        total=Count("pk"), without_manager=Count("pk", filter=Q(client_manager__isnull=True)))

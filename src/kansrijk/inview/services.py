@@ -27,8 +27,13 @@ def _check(user: User, client: Client, allowed: frozenset) -> None:
 
 def record_contact(*, client: Client, by: User, contacted_on: date, channel: str, summary: str,
                    with_whom: str = "", follow_up: str = "", follow_up_on: date | None = None,
-                   confidentiality: str = Confidentiality.WERK_INKOMEN) -> Contact:
+                   confidentiality: str | None = None) -> Contact:
+    """Record a contact. Without a confidentiality level it is "werk en inkomen" for the work-and-income roles and
+    "sociaal" for the others: the neighbourhood team writes only what it may read back (the Mens Centraal split)."""
     _check(by, client, roles.RECORDS_CONTACTS)
+    sees_work_income = by.has_role(roles.SEES_WORK_INCOME_CONTACTS)
+    if confidentiality is None:
+        confidentiality = Confidentiality.WERK_INKOMEN if sees_work_income else Confidentiality.SOCIAAL
     errors = {}
     if contacted_on > timezone.localdate():
         errors["contacted_on"] = "Een contact kan niet in de toekomst liggen."
@@ -38,6 +43,8 @@ def record_contact(*, client: Client, by: User, contacted_on: date, channel: str
         errors["summary"] = "Schrijf een kort verslag."
     if confidentiality not in Confidentiality.values:
         errors["confidentiality"] = "Kies de vertrouwelijkheid."
+    elif not sees_work_income and confidentiality != Confidentiality.SOCIAAL:
+        errors["confidentiality"] = "Het wijkteam legt alleen het sociale deel vast (vertrouwelijkheid: sociaal)."
     if follow_up_on is not None and follow_up_on < contacted_on:
         errors["follow_up_on"] = "Het vervolg ligt voor het contact."
     if errors:

@@ -8,6 +8,7 @@ from kansrijk.accounts import roles
 from kansrijk.accounts.roles import Role
 from kansrijk.caseload.models import ImportRun
 from kansrijk.catalogue.tests.factories import approach, working_element
+from kansrijk.inview.models import Campaign
 
 ALL = frozenset(Role)
 ANON = "anonymous"
@@ -39,6 +40,8 @@ def api(allowed: frozenset, ok: int = 200, method: str = "get", anon: int = 401)
 CLIENT = "client"
 RUN = "run"
 APPROACH = "approach"
+CAMPAIGN = "campaign"
+NESTED = "client_pk"
 MATRIX = {
     "core:home": (web(ALL), None),
     "accounts:login": (web(ALL, ok=302, anon=200), None),
@@ -67,6 +70,19 @@ MATRIX = {
     "catalogue:retire": (web(roles.MANAGES_CATALOGUE, ok=302, method="post"), APPROACH),
     "catalogue:export": (web(roles.EXPORTS_CATALOGUE), None),
     "catalogue:import": (web(roles.MANAGES_CATALOGUE), None),
+    "diagnosis:overview": (web(roles.SEES_TEAM_CLIENTS), CLIENT),
+    "diagnosis:ladder-new": (web(roles.RECORDS_DIAGNOSIS), CLIENT),
+    "diagnosis:zrm-new": (web(roles.RECORDS_DIAGNOSIS), CLIENT),
+    "diagnosis:intake-new": (web(roles.RECORDS_DIAGNOSIS), CLIENT),
+    "diagnosis:distance": (web(roles.JUDGES_DISTANCE, ok=400, method="post"), CLIENT),
+    "inview:contacts": (web(roles.SEES_TEAM_CLIENTS), CLIENT),
+    "inview:client-segment": (web(roles.RECORDS_DIAGNOSIS | roles.ASSIGNS_CLIENTS), CLIENT),
+    "inview:worklist": (web(roles.HAS_WORKLIST), None),
+    "inview:worklist-export": (web(roles.HAS_WORKLIST), None),
+    "inview:campaign-list": (web(roles.RUNS_CAMPAIGNS), None),
+    "inview:campaign-new": (web(roles.RUNS_CAMPAIGNS), None),
+    "inview:campaign-detail": (web(roles.RUNS_CAMPAIGNS), CAMPAIGN),
+    "inview:campaign-invite": (web(roles.HAS_WORKLIST | roles.RUNS_CAMPAIGNS, ok=302, method="post"), CAMPAIGN),
     "set_language": (web(ALL, ok=302, method="post", anon=302), None),
     "api:client-list": (api(roles.SEES_TEAM_CLIENTS), None),
     "api:client-detail": (api(roles.SEES_TEAM_CLIENTS), CLIENT),
@@ -88,6 +104,18 @@ MATRIX = {
     "api:what-works": (api(roles.SEES_CATALOGUE), None),
     "api:catalogue-export": (api(roles.EXPORTS_CATALOGUE), None),
     "api:catalogue-import": (api(roles.MANAGES_CATALOGUE, ok=400, method="post"), None),
+    "api:client-ladder-list": (api(roles.SEES_TEAM_CLIENTS), NESTED),
+    "api:client-zrm-list": (api(roles.SEES_TEAM_CLIENTS), NESTED),
+    "api:client-intakes-list": (api(roles.SEES_TEAM_CLIENTS), NESTED),
+    "api:client-distance-list": (api(roles.SEES_TEAM_CLIENTS), NESTED),
+    "api:client-contacts-list": (api(roles.SEES_TEAM_CLIENTS), NESTED),
+    "api:client-segments-list": (api(roles.SEES_TEAM_CLIENTS), NESTED),
+    "api:segmentation-list": (api(roles.SEES_TEAM_CLIENTS | roles.ADMINISTERS), None),
+    "api:ladderstep-list": (api(roles.SEES_TEAM_CLIENTS | roles.ADMINISTERS), None),
+    "api:worklist": (api(roles.HAS_WORKLIST), None),
+    "api:campaign-list": (api(roles.RUNS_CAMPAIGNS), None),
+    "api:campaign-detail": (api(roles.RUNS_CAMPAIGNS), CAMPAIGN),
+    "api:campaign-invited": (api(roles.HAS_WORKLIST | roles.RUNS_CAMPAIGNS, ok=400, method="post"), CAMPAIGN),
     "api:me": (api(ALL), None),
     "api:team-list": (api(ALL), None),
     "api:team-detail": (api(ALL), "team"),
@@ -108,7 +136,7 @@ def test_every_route_has_a_matrix_entry():
     assert not stale, f"Matrix entries for routes that no longer exist: {stale}"
 
 
-def _kwargs(kind, world, run):
+def _kwargs(kind, world, run, campaign):
     if kind == CLIENT:
         return {"pk": world.own.pk}
     if kind == RUN:
@@ -121,6 +149,10 @@ def _kwargs(kind, world, run):
         return {"slug": "eigen-aanpak"}
     if kind == "element":
         return {"key": "wf-netwerk"}
+    if kind == CAMPAIGN:
+        return {"pk": campaign.pk}
+    if kind == NESTED:
+        return {"client_pk": world.own.pk}
     return {}
 
 
@@ -139,11 +171,17 @@ def pending_run(world, tmp_path):
                                     stored_path=str(path), status=ImportRun.Status.PREVIEW)
 
 
+@pytest.fixture
+def campaign(world):
+    return Campaign.objects.create(municipality=world.muni, name="Doorlichting", criteria={},
+                                   created_by=world.users["teamleider"], started_on="2026-01-01")
+
+
 @pytest.mark.parametrize("route", sorted(MATRIX))
 @pytest.mark.parametrize("who", [ANON, *[r.value for r in Role]])
-def test_matrix(route, who, world, pending_run, own_approach, client):
+def test_matrix(route, who, world, pending_run, own_approach, campaign, client):
     spec, kind = MATRIX[route]
-    url = reverse(route, kwargs=_kwargs(kind, world, pending_run))
+    url = reverse(route, kwargs=_kwargs(kind, world, pending_run, campaign))
     if who != ANON:
         client.force_login(world.users[who])
     response = getattr(client, spec["method"])(url)

@@ -145,7 +145,7 @@ def test_only_administrators_import(world, shared):
 
 # --- Fuzzing: no file, however wrong, crashes the import or gets half-written -----------------------------------
 
-from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import HealthCheck, example, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from kansrijk.catalogue import content  # noqa: E402
@@ -165,6 +165,7 @@ ENTRIES = st.dictionaries(FIELDS, VALUES, max_size=8) | NEARLY_VALID
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(approaches=st.lists(ENTRIES, max_size=4))
+@example(approaches=[{"slug": "x", "local_offer": True}])  # once crashed the check on retired approaches
 def test_any_catalogue_document_is_imported_whole_or_refused_with_problems(world, approaches):
     before = (Approach.objects.count(), LocalOffer.objects.count())
     document = json.dumps({"format": "kansrijk-catalogus", "version": 1, "approaches": approaches}).encode()

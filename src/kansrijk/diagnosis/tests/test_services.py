@@ -1,4 +1,4 @@
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -215,8 +215,14 @@ def test_progress_lists_ladder_and_zrm_oldest_first(world):
     for days, code in ((400, "2"), (200, "3"), (10, "4")):
         services.record_ladder(client=world.own, by=manager, measured_on=TODAY - timedelta(days=days),
                                step_ids=[LadderStep.objects.get(municipality=None, code=code).pk])
-    services.record_zrm(client=world.own, by=manager, measured_on=date(2025, 1, 1), version="2013",
-                        levels=all_levels("2013", level=2))
-    data = selectors.progress(world.own)
-    assert [point["trede"] for point in data["ladder"]] == [2, 3, 4]
-    assert data["zrm"] == [{"date": date(2025, 1, 1), "version": "2013", "average": 2.0, "lowest": 2}]
+    levels = all_levels("2013", level=2)
+    levels["lichamelijke_gezondheid"] = 5
+    zrm_day = TODAY - timedelta(days=30)
+    services.record_zrm(client=world.own, by=manager, measured_on=zrm_day, version="2013", levels=levels)
+    ladders, zrms = selectors.ladder_versions(world.own), selectors.zrm_versions(world.own)
+    rows = selectors.visible_progress(manager, ladders, zrms)
+    assert [row.get("trede") for row in rows] == [2, 3, None, 4]
+    assert rows[2]["date"] == zrm_day and rows[2]["zrm_lowest"] == 2 and rows[2]["zrm"] > 2.0
+    # A role that may not see the health domains gets an average over the other domains only.
+    rows = selectors.visible_progress(world.users["teamleider"], ladders, zrms)
+    assert rows[2]["zrm"] == 2.0

@@ -3,6 +3,7 @@ from datetime import date, timedelta
 from io import StringIO
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -154,7 +155,7 @@ def test_campaign_selects_spreads_and_follows_progress(rhythm):
     ladder(rhythm, rhythm.own, "3", days_ago=0)
     totals = selectors.campaign_progress(campaign, lead)["totals"]
     assert totals == {"total": 2, "invited": 1, "reached": 1, "seen": 1, "diagnosed": 1}
-    with pytest.raises(Exception):
+    with pytest.raises(PermissionDenied):
         services.create_campaign(by=rhythm.users["klantmanager"], name="x", criteria=criteria)
     assert Campaign.objects.count() == 1
 

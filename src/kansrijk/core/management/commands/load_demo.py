@@ -118,6 +118,7 @@ class Command(BaseCommand):
         if not Client.objects.filter(municipality=second).exists():
             self._load_caseload(second, max(20, clients // 25), seed + 1, users["beheerder"],
                                 [(second_manager, second_team)], "demo-buurdorp.csv")
+        self._load_histories(main, users["teamleider"], seed)
 
         self._load_catalogue(main, users["beheerder"])
         self._print_logins(users, managers, second_manager, second_team)
@@ -149,11 +150,36 @@ class Command(BaseCommand):
                           f"{LocalOffer.objects.filter(municipality=municipality, active=True).count()} lokaal "
                           f"aangeboden in {municipality.name}.")
 
+    # --- diagnosis and contact histories ------------------------------------------------------------------------
+
+    def _load_histories(self, municipality, lead, seed) -> None:
+        """Heemskerk's sub-steps, contact rhythms and Steenwijkerland's client groups, then synthetic ladder, ZRM,
+        intake and contact histories and a review campaign of the team lead's team (``inview.synthetic``); skipped
+        when the municipality has histories already."""
+        from kansrijk.inview import synthetic
+
+        synthetic.configure_demo(municipality)
+        written = synthetic.write_histories(municipality, seed=seed)
+        if written is None:
+            self.stdout.write(f"{municipality.name} heeft al metingen of contacten; die worden niet opnieuw gemaakt.")
+            return
+        self.stdout.write(f"{municipality.name}: {written['ladder']} tredemetingen, {written['zrm']} ZRM's, "
+                          f"{written['intakes']} keukentafelgesprekken en {written['contacts']} contacten aangemaakt.")
+        campaign = synthetic.write_demo_campaign(municipality, lead, seed=seed)
+        if campaign is not None:
+            self.stdout.write(f"{municipality.name}: doorlichting '{campaign.name}' met "
+                              f"{campaign.invitations.count()} cliënten.")
+
     # --- users ---------------------------------------------------------------------------------------------------
 
     def _admin_group(self) -> Group:
         group, _ = Group.objects.get_or_create(name=ADMIN_GROUP)
-        group.permissions.set(Permission.objects.filter(content_type__app_label__in=["accounts", "caseload"]))
+        # Besides users and code lists: the ladder's local sub-steps, the client groups and the contact rhythms.
+        configuration = (Q(content_type__app_label="diagnosis", content_type__model="ladderstep")
+                         | Q(content_type__app_label="inview",
+                             content_type__model__in=["segmentation", "segment", "contactrhythmrule"]))
+        group.permissions.set(Permission.objects.filter(
+            Q(content_type__app_label__in=["accounts", "caseload"]) | configuration))
         return group
 
     def _user(self, username, role, municipalities, teams, names, **extra) -> User:
