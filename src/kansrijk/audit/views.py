@@ -4,6 +4,7 @@ from django.shortcuts import render
 from kansrijk.accounts import roles
 from kansrijk.accounts.decorators import role_required
 from kansrijk.accounts.scoping import visible_municipality_ids
+from kansrijk.core.ids import parse_id
 
 from . import selectors
 
@@ -26,6 +27,7 @@ def access_log(request):
 @role_required(roles.ADMINISTERS)
 def unusual_access(request):
     days = request.GET.get("dagen", "30")
-    days = int(days) if days.isdigit() and 0 < int(days) <= 366 else 30
+    days = parse_id(days) or 0
+    days = days if 0 < days <= 366 else 30
     rows = selectors.unusual_access(municipality_ids=visible_municipality_ids(request.user), days=days)
     return render(request, "audit/unusual_access.html", {"rows": rows, "days": days})

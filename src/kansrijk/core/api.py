@@ -1,9 +1,11 @@
 """API conventions shared by every app: errors as problem details (RFC 9457)."""
 
 from django.utils.translation import gettext as _
-from rest_framework import exceptions
+from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
+
+from .ids import MAX_ID
 
 PROBLEM_TYPE = "https://kansrijk.readthedocs.io/problems/"
 
@@ -38,3 +40,13 @@ def problem_details_handler(exc, context):
         problem["invalidParams"] = invalid_params
     headers = {k: v for k, v in response.items() if k in ("WWW-Authenticate", "Retry-After", "Allow")}
     return Response(problem, status=response.status_code, headers=headers, content_type="application/problem+json")
+
+
+class IdField(serializers.IntegerField):
+    """A database id in a request body: a positive number that fits a 64-bit integer, so an absurd value is a 400
+    with a clear message instead of an overflow in the database driver."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(**kwargs)

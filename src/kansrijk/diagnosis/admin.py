@@ -14,10 +14,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kansrijk.accounts.models import Municipality
+from kansrijk.core.ids import parse_id
 
 from . import services
 from .instruments import EXAMPLE_SETS
-from .models import LadderStep
+from .models import LadderMeasurement, LadderStep
 
 
 class AdoptExampleForm(forms.Form):
@@ -44,8 +45,8 @@ class MunicipalityFilter(admin.SimpleListFilter):
         value = self.value()
         if value == "vng":
             return queryset.filter(municipality__isnull=True)
-        if value and value.isdigit():
-            return queryset.filter(municipality_id=int(value))
+        if parse_id(value) is not None:
+            return queryset.filter(municipality_id=parse_id(value))
         return queryset
 
 
@@ -83,7 +84,16 @@ class LadderStepAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         if obj is not None and obj.municipality_id is None:
             return False  # VNG's six are the backbone of every measurement
+        if obj is not None and (LadderMeasurement.objects.filter(step=obj).exists()
+                                or LadderMeasurement.substeps.through.objects.filter(ladderstep=obj).exists()):
+            return False  # recorded measurements keep their sub-steps; switch it off ("actief") instead
         return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        # Bulk deletion would bypass the per-step check above and silently strip sub-steps from past measurements.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
 
     @admin.display(description=_("gemeente"), ordering="municipality__name")
     def municipality_or_vng(self, obj):

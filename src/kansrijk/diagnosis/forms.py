@@ -98,7 +98,7 @@ class LadderForm(AccessibleForm):
         ``services.record_ladder``."""
         answers = self.answers()
         chosen = self.chosen_steps()
-        highest = max(chosen, key=lambda step: (step.position, step.code)) if chosen else None
+        highest = max(chosen, key=lambda step: (step.trede, step.position, step.code)) if chosen else None
         if not answers:
             return {"trede": None, "reason": "", "highest": highest, "deviates": False}
         trede, reason = propose_trede(answers)

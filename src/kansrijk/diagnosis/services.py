@@ -14,7 +14,7 @@ from kansrijk.accounts.models import Municipality, User
 from kansrijk.caseload.models import Client
 from kansrijk.caseload.selectors import clients_for
 
-from .instruments import EXAMPLE_SETS, ZRM_DOMAINS, propose_trede
+from .instruments import EXAMPLE_SETS, LADDER_QUESTIONS, ZRM_DOMAINS, propose_trede
 from .models import (
     DistanceClass,
     DistanceJudgement,
@@ -56,7 +56,7 @@ def steps_for(municipality_id: int):
     local = list(LadderStep.objects.filter(municipality_id=municipality_id, active=True))
     local_tredes = {step.trede for step in local}
     national = [s for s in LadderStep.objects.filter(municipality__isnull=True) if s.trede not in local_tredes]
-    return sorted(local + national, key=lambda step: (step.position, step.code))
+    return sorted(local + national, key=lambda step: (step.trede, step.position, step.code))
 
 
 def record_ladder(
@@ -80,7 +80,10 @@ def record_ladder(
     chosen = [allowed[pk] for pk in dict.fromkeys(step_ids) if pk in allowed]
     if not chosen or len(chosen) != len(set(step_ids)):
         raise ValidationError({"steps": "Kies minstens één trede of substap van uw gemeente."})
-    highest = max(chosen, key=lambda step: (step.position, step.code))
+    highest = max(chosen, key=lambda step: (step.trede, step.position, step.code))
+    unknown = sorted(set(answers or {}) - {key for key, _trede, _question in LADDER_QUESTIONS})
+    if unknown:
+        raise ValidationError({"answers": f"Onbekende vraag: {', '.join(unknown)}."})
     answers = {key: bool(value) for key, value in (answers or {}).items()}
     proposed = propose_trede(answers)[0] if answers else None
     if proposed is not None and proposed != highest.trede and not override_reason.strip():

@@ -17,6 +17,7 @@ from kansrijk.accounts.decorators import role_required
 from kansrijk.audit.services import log_access
 from kansrijk.caseload.selectors import client_detail
 from kansrijk.catalogue.forms import apply_service_errors
+from kansrijk.core.ids import parse_id
 
 from . import selectors, services
 from .forms import (
@@ -45,9 +46,9 @@ def _correction(request, queryset):
     raw = request.GET.get("corrigeer")
     if not raw:
         return None
-    if not raw.isdigit():
+    if parse_id(raw) is None:
         raise Http404
-    record = queryset.filter(pk=int(raw)).first()
+    record = queryset.filter(pk=parse_id(raw)).first()
     if record is None:
         raise Http404
     return record
@@ -212,7 +213,7 @@ def ladder_new(request, pk: int):
         # the professional to confirm or to give the reason for deviating.
     else:
         form = LadderForm(initial=_ladder_initial(corrects), steps=steps)
-        log_access(user=request.user, client=client, view="tredemeting")
+    log_access(user=request.user, client=client, view="tredemeting")
     return render(request, "diagnosis/ladder_form.html",
                   {"client": client, "form": form, "corrects": corrects, "proposal": form.proposal(),
                    "show_proposal": request.method == "POST" or corrects is not None},
@@ -259,7 +260,7 @@ def zrm_new(request, pk: int):
             initial = {score.domain: score.level for score in corrects.scores.all()}
             initial.update(measured_on=corrects.measured_on, note=corrects.note)
         form = ZrmForm(initial=initial, version=version, domains=domains)
-        log_access(user=request.user, client=client, view="zrm")
+    log_access(user=request.user, client=client, view="zrm")
     context["form"] = form
     return render(request, "diagnosis/zrm_form.html", context, status=400 if form.errors else 200)
 
@@ -301,6 +302,6 @@ def intake_new(request, pk: int):
     else:
         form = IntakeForm(user=request.user)
         form.initial = _intake_initial(corrects, form.fields)
-        log_access(user=request.user, client=client, view="keukentafelgesprek")
+    log_access(user=request.user, client=client, view="keukentafelgesprek")
     return render(request, "diagnosis/intake_form.html", {"client": client, "form": form, "corrects": corrects},
                   status=400 if form.errors else 200)

@@ -89,7 +89,8 @@ class ClientSegment(models.Model):
 
     client = models.ForeignKey("caseload.Client", on_delete=models.CASCADE, related_name="segments")
     segmentation = models.ForeignKey(Segmentation, on_delete=models.CASCADE, related_name="+")
-    segment = models.ForeignKey(Segment, on_delete=models.CASCADE, related_name="members")
+    # PROTECT: a group with clients in it is not deleted by accident (with it the placements would go).
+    segment = models.ForeignKey(Segment, on_delete=models.PROTECT, related_name="members")
     placed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     placed_on = models.DateField(_("geplaatst op"))
 
@@ -112,7 +113,7 @@ class ContactRhythmRule(models.Model):
                                                  validators=[MinValueValidator(1), MaxValueValidator(6)])
     trede_max = models.PositiveSmallIntegerField(_("trede tot en met"), null=True, blank=True,
                                                  validators=[MinValueValidator(1), MaxValueValidator(6)])
-    segment = models.ForeignKey(Segment, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+    segment = models.ForeignKey(Segment, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
                                 verbose_name=_("klantgroep"))
     active = models.BooleanField(_("in gebruik"), default=True)
 

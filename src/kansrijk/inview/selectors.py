@@ -245,8 +245,10 @@ def campaign_selection(user: User, criteria: CampaignCriteria, *, today: date) -
 
 
 def campaigns_for(user: User) -> QuerySet:
-    return Campaign.objects.filter(municipality__in=user.municipalities.all()).annotate(
-        size=Count("invitations")).select_related("created_by")
+    """The campaigns a user follows: those they started, and those with clients in their teams."""
+    in_my_teams = CampaignInvitation.objects.filter(campaign=OuterRef("pk"), client__team__in=user.teams.all())
+    return Campaign.objects.filter(municipality__in=user.municipalities.all()).filter(
+        Q(created_by=user) | Q(Exists(in_my_teams))).select_related("created_by")
 
 
 def _progress_counts(since) -> dict:
@@ -267,7 +269,8 @@ def _progress_counts(since) -> dict:
 def campaign_progress(campaign: Campaign, user: User) -> dict:
     """Invited, reached, seen and diagnosed — in total and per client manager. Reached, seen and diagnosed are read
     from the contacts and measurements recorded since the campaign started."""
-    invitations = CampaignInvitation.objects.filter(campaign=campaign)
+    # Only the clients in the user's own scope count, so a team lead never sees another team's progress.
+    invitations = CampaignInvitation.objects.filter(campaign=campaign, client__in=clients_for(user))
     if not user.has_role(roles.RUNS_CAMPAIGNS):
         invitations = invitations.filter(client_manager=user)
     rows = invitations.values("client_manager").annotate(**_progress_counts(campaign.started_on)).order_by(
@@ -337,7 +340,8 @@ def campaigns_with_progress(user: User) -> list[Campaign]:
     campaigns = list(campaigns_for(user).select_related("municipality"))
     if not campaigns:
         return []
-    rows = CampaignInvitation.objects.filter(campaign__in=[c.pk for c in campaigns]).values("campaign").annotate(
+    rows = CampaignInvitation.objects.filter(campaign__in=[c.pk for c in campaigns],
+                                             client__in=clients_for(user)).values("campaign").annotate(
         **_progress_counts(OuterRef("campaign__started_on"))).order_by("campaign")
     by_campaign = {row.pop("campaign"): row for row in rows}
     empty = {"total": 0, "invited": 0, "reached": 0, "seen": 0, "diagnosed": 0}

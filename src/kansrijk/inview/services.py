@@ -79,6 +79,11 @@ def create_campaign(*, by: User, name: str, criteria: CampaignCriteria) -> Campa
     municipality = by.municipalities.filter(pk=criteria.municipality_id).first()
     if municipality is None:
         raise ValidationError({"municipality": "Kies een gemeente waarvoor u werkt."})
+    if criteria.team_id is not None and not by.teams.filter(pk=criteria.team_id, municipality=municipality).exists():
+        raise ValidationError({"team": "Kies een van uw eigen teams in deze gemeente."})
+    if criteria.segment_id is not None and not Segment.objects.filter(
+            pk=criteria.segment_id, segmentation__municipality=municipality).exists():
+        raise ValidationError({"segment": "Kies een klantgroep van deze gemeente."})
     today = timezone.localdate()
     selection = campaign_selection(by, criteria, today=today)
     rows = list(selection.values_list("pk", "client_manager_id", "team_id"))
@@ -107,11 +112,25 @@ def create_campaign(*, by: User, name: str, criteria: CampaignCriteria) -> Campa
 
 def mark_invited(*, campaign: Campaign, client_ids: list[int], by: User, invited_on: date | None = None) -> int:
     """Mark invitations as sent: by the client manager for their own, by a team lead for any in the campaign."""
-    invitations = CampaignInvitation.objects.filter(campaign=campaign, client_id__in=client_ids)
-    if by.has_role(roles.RUNS_CAMPAIGNS) and by.municipalities.filter(pk=campaign.municipality_id).exists():
-        pass
-    elif by.has_role(roles.HAS_WORKLIST):
-        invitations = invitations.filter(client_manager=by)
-    else:
+    if campaign.closed_on is not None:
+        raise ValidationError({"campaign": "Deze doorlichting is afgesloten; er kan niets meer worden gemarkeerd."})
+    if not by.has_role(roles.HAS_WORKLIST | roles.RUNS_CAMPAIGNS) or not by.municipalities.filter(
+            pk=campaign.municipality_id).exists():
         raise PermissionDenied
+    # Only clients in the user's own scope; a client manager marks only their own invitations.
+    invitations = CampaignInvitation.objects.filter(campaign=campaign, client_id__in=client_ids,
+                                                    client__in=clients_for(by))
+    if not by.has_role(roles.RUNS_CAMPAIGNS):
+        invitations = invitations.filter(client_manager=by)
     return invitations.filter(invited_on__isnull=True).update(invited_on=invited_on or timezone.localdate())
+
+
+def close_campaign(*, campaign: Campaign, by: User) -> Campaign:
+    """End a review: its open invitations leave the worklists; the dashboard stays readable."""
+    if not (by.has_role(roles.RUNS_CAMPAIGNS) and by.municipalities.filter(pk=campaign.municipality_id).exists()):
+        raise PermissionDenied
+    if campaign.closed_on is not None:
+        raise ValidationError({"campaign": "Deze doorlichting is al afgesloten."})
+    campaign.closed_on = timezone.localdate()
+    campaign.save(update_fields=["closed_on"])
+    return campaign

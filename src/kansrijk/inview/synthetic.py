@@ -286,7 +286,7 @@ def _ladder(rng, client_id, manager_id, day, trede, by_trede) -> tuple[LadderMea
     local = [step for step in options if step.is_substep]
     if len(local) > 1 and rng.random() < 0.25:
         chosen = rng.sample(local, 2)
-    highest = max(chosen, key=lambda step: (step.position, step.code))
+    highest = max(chosen, key=lambda step: (step.trede, step.position, step.code))
     measurement = LadderMeasurement(client_id=client_id, measured_on=day, measured_by_id=manager_id, trede=trede,
                                     step=highest)
     if rng.random() < 0.5:

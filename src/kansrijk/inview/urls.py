@@ -14,4 +14,5 @@ urlpatterns = [
     path("doorlichting/nieuw/", views.campaign_new, name="campaign-new"),
     path("doorlichting/<int:pk>/", views.campaign_detail, name="campaign-detail"),
     path("doorlichting/<int:pk>/uitgenodigd/", views.campaign_invite, name="campaign-invite"),
+    path("doorlichting/<int:pk>/afsluiten/", views.campaign_close, name="campaign-close"),
 ]

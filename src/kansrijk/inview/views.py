@@ -29,6 +29,7 @@ from kansrijk.audit.services import log_access, log_bulk_access
 from kansrijk.caseload.models import Client
 from kansrijk.caseload.selectors import client_detail
 from kansrijk.catalogue.forms import apply_service_errors
+from kansrijk.core.ids import parse_id
 
 from . import selectors, services
 from .forms import REASON_CHOICES, CampaignForm, ContactForm, SegmentForm, WorklistFilterForm
@@ -301,13 +302,29 @@ def campaign_detail(request, pk: int):
 
 
 @require_POST
+@role_required(roles.RUNS_CAMPAIGNS)
+def campaign_close(request, pk: int):
+    """End the review: its invitations leave the worklists; the dashboard stays."""
+    campaign = get_object_or_404(selectors.campaigns_for(request.user), pk=pk)
+    try:
+        services.close_campaign(campaign=campaign, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("De doorlichting is afgesloten."))
+    return redirect("inview:campaign-detail", pk=campaign.pk)
+
+
+@require_POST
 @role_required(roles.HAS_WORKLIST | roles.RUNS_CAMPAIGNS)
 def campaign_invite(request, pk: int):
     """Mark invitations as sent: a team lead any in the campaign, a client manager their own (from the worklist)."""
     user = request.user
     campaign = get_object_or_404(Campaign.objects.filter(municipality__in=user.municipalities.all()), pk=pk)
-    client_ids = [int(value) for value in request.POST.getlist("client") if value.isdigit()]
-    if not client_ids:
+    client_ids = [parse_id(value) for value in request.POST.getlist("client") if parse_id(value) is not None]
+    if campaign.closed_on is not None:
+        messages.error(request, _("Deze doorlichting is afgesloten; er kan niets meer worden gemarkeerd."))
+    elif not client_ids:
         messages.error(request, _("Kies minstens één cliënt om als uitgenodigd te markeren."))
     else:
         marked = services.mark_invited(campaign=campaign, client_ids=client_ids, by=user)

@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from kansrijk.accounts import roles
 from kansrijk.accounts.permissions import role_permission
 from kansrijk.accounts.scoping import visible_municipality_ids
+from kansrijk.core.ids import parse_id
 
 from .. import selectors
 from ..models import AccessLog
@@ -39,5 +40,5 @@ class AccessLogViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def unusual(self, request):
         days = request.query_params.get("days", "30")
         rows = selectors.unusual_access(municipality_ids=visible_municipality_ids(request.user),
-                                        days=int(days) if days.isdigit() else 30)
+                                        days=parse_id(days) or 30)
         return Response(UnusualAccessSerializer(rows, many=True).data)

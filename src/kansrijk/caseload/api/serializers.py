@@ -2,6 +2,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from kansrijk.accounts import roles
+from kansrijk.core.api import IdField
 
 from ..models import BenefitSpell, CauseCode, Client, ClientSpecialCategories, ImportRun
 
@@ -75,8 +76,8 @@ class ClientDetailSerializer(ClientListSerializer):
 
 
 class AssignmentSerializer(serializers.Serializer):
-    team = serializers.IntegerField(allow_null=True)
-    client_manager = serializers.IntegerField(allow_null=True, required=False)
+    team = IdField(allow_null=True)
+    client_manager = IdField(allow_null=True, required=False)
 
 
 class ImportRequestSerializer(serializers.Serializer):

@@ -14,6 +14,7 @@ from kansrijk.accounts import roles
 from kansrijk.accounts.models import Team, User
 from kansrijk.accounts.permissions import role_permission
 from kansrijk.audit.services import log_access, log_bulk_access
+from kansrijk.core.ids import parse_id
 
 from .. import selectors, services
 from ..models import CauseCode, Client, ImportRun
@@ -42,8 +43,7 @@ LIST_PARAMETERS = [
 
 def filters_from(params) -> selectors.CaseloadFilters:
     def as_int(name):
-        value = params.get(name, "")
-        return int(value) if value.isdigit() else None
+        return parse_id(params.get(name, ""))
 
     return selectors.CaseloadFilters(
         q=params.get("q", ""), team=as_int("team"), client_manager=as_int("client_manager"),

@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from kansrijk.accounts import roles
+from kansrijk.core.api import IdField
 
 from ..instruments import LADDER_QUESTIONS, ZRM_LEVELS
 from ..models import DistanceClass, DistanceJudgement, Intake, LadderMeasurement, LadderStep, ZrmMeasurement, ZrmVersion
@@ -58,7 +59,7 @@ class LadderInputSerializer(serializers.Serializer):
         child=serializers.CharField(max_length=20), required=False, default=list,
         help_text="Codes van de treden of substappen waarop de cliënt staat (bijvoorbeeld ['2.3', '2.4']); de "
                   "hoogste wordt geregistreerd.")
-    step_ids = serializers.ListField(child=serializers.IntegerField(), required=False, default=list,
+    step_ids = serializers.ListField(child=IdField(), required=False, default=list,
                                      help_text="Of: de id's van die treden of substappen.")
     answers = serializers.DictField(
         child=serializers.BooleanField(), required=False, default=dict,
@@ -68,7 +69,7 @@ class LadderInputSerializer(serializers.Serializer):
                                             help_text="Verplicht als de gekozen trede afwijkt van het voorstel.")
     measured_on = serializers.DateField(required=False, help_text="Standaard vandaag.")
     note = serializers.CharField(required=False, allow_blank=True, default="")
-    corrects = serializers.IntegerField(required=False, allow_null=True, default=None,
+    corrects = IdField(required=False, allow_null=True, default=None,
                                         help_text="Id van de meting die deze corrigeert.")
 
     def validate(self, data):
@@ -105,7 +106,7 @@ class ZrmInputSerializer(serializers.Serializer):
                   + "; ".join(f"{level} {label}" for level, label in ZRM_LEVELS.items()) + ". Alle domeinen verplicht.")
     measured_on = serializers.DateField(required=False, help_text="Standaard vandaag.")
     note = serializers.CharField(required=False, allow_blank=True, default="")
-    corrects = serializers.IntegerField(required=False, allow_null=True, default=None)
+    corrects = IdField(required=False, allow_null=True, default=None)
 
 
 class IntakeSpecialSerializer(serializers.Serializer):
@@ -143,7 +144,7 @@ class IntakeInputSerializer(serializers.ModelSerializer):
     measured_on = serializers.DateField(required=False, help_text="Standaard vandaag.")
     special_categories = IntakeSpecialSerializer(
         required=False, help_text="Alleen voor rollen die gezondheid of verslaving mogen zien.")
-    corrects = serializers.IntegerField(required=False, allow_null=True, default=None)
+    corrects = IdField(required=False, allow_null=True, default=None)
 
     class Meta:
         model = Intake

@@ -226,3 +226,20 @@ def test_progress_lists_ladder_and_zrm_oldest_first(world):
     # A role that may not see the health domains gets an average over the other domains only.
     rows = selectors.visible_progress(world.users["teamleider"], ladders, zrms)
     assert rows[2]["zrm"] == 2.0
+
+
+def test_a_local_substep_of_a_higher_trede_wins_whatever_its_position(heemskerk):
+    """An administrator's new sub-step defaults to position 0; the trede decides first, the position within it."""
+    late = LadderStep.objects.create(municipality=heemskerk.muni, code="3a", trede=3, name="Cursus", position=0)
+    ids = [late.pk, next(s.pk for s in services.steps_for(heemskerk.muni.pk) if s.code == "2.4")]
+    measurement = services.record_ladder(client=heemskerk.own, by=heemskerk.users["klantmanager"],
+                                         measured_on=TODAY, step_ids=ids)
+    assert measurement.step == late and measurement.trede == 3
+
+
+def test_unknown_ladder_answers_are_refused(world):
+    with pytest.raises(ValidationError) as error:
+        services.record_ladder(client=world.own, by=world.users["klantmanager"], measured_on=TODAY,
+                               step_ids=[step(world, "3").pk], answers={"betaald_werk": False, "foo": True})
+    assert error.value.message_dict == {"answers": ["Onbekende vraag: foo."]}
+    assert not LadderMeasurement.objects.exists()

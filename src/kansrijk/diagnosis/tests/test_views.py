@@ -523,3 +523,37 @@ def test_client_page_shows_the_diagnosis_in_brief_with_links(heemskerk, login):
     html = response.content.decode()
     assert reverse("diagnosis:overview", args=[heemskerk.own.pk]) in html
     assert reverse("diagnosis:zrm-new", args=[heemskerk.own.pk]) not in html
+
+
+@pytest.mark.parametrize("name", ["diagnosis:ladder-new", "diagnosis:zrm-new", "diagnosis:intake-new"])
+@pytest.mark.parametrize("raw", ["%C2%B2", "abc", "99999999999999999999999"])
+def test_an_odd_correction_id_is_not_found_not_a_crash(name, raw, world, login):
+    url = f"{reverse(name, args=[world.own.pk])}?corrigeer={raw}"
+    assert login(world.users["klantmanager"]).get(url).status_code == 404
+
+
+def test_a_form_shown_again_with_errors_records_the_access_too(heemskerk, login):
+    browser = login(heemskerk.users["klantmanager"])
+    response = browser.post(reverse("diagnosis:ladder-new", args=[heemskerk.own.pk]),
+                            {"measured_on": TODAY.isoformat()})
+    assert response.status_code == 400
+    assert AccessLog.objects.filter(view="tredemeting", client=heemskerk.own).count() == 1
+
+
+def test_a_substep_in_use_cannot_be_deleted_in_beheer(heemskerk, login):
+    from kansrijk.core.management.commands.load_demo import Command
+
+    admin_user = heemskerk.users["beheerder"]
+    admin_user.is_staff = True
+    admin_user.save()
+    admin_user.groups.add(Command()._admin_group())
+    record_ladder(heemskerk, code="2.3")
+    used = LadderStep.objects.get(municipality=heemskerk.muni, code="2.3")
+    unused = LadderStep.objects.get(municipality=heemskerk.muni, code="2.5")
+    browser = login(admin_user)
+    assert browser.get(reverse("admin:diagnosis_ladderstep_delete", args=[used.pk])).status_code == 403
+    assert browser.post(reverse("admin:diagnosis_ladderstep_delete", args=[unused.pk]),
+                        {"post": "yes"}).status_code == 302
+    assert not LadderStep.objects.filter(pk=unused.pk).exists() and LadderStep.objects.filter(pk=used.pk).exists()
+    changelist = browser.get(reverse("admin:diagnosis_ladderstep_changelist")).content.decode()
+    assert "delete_selected" not in changelist

@@ -5,6 +5,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from kansrijk.core.api import IdField
+
 from ..models import Campaign, ClientSegment, Contact, Segment, Segmentation
 
 
@@ -56,7 +58,7 @@ class ClientSegmentSerializer(serializers.ModelSerializer):
 
 
 class ClientSegmentInputSerializer(serializers.Serializer):
-    segment = serializers.IntegerField(help_text="Id van de klantgroep (zie /api/v1/segmentations/). De cliënt staat "
+    segment = IdField(help_text="Id van de klantgroep (zie /api/v1/segmentations/). De cliënt staat "
                                                  "per indeling in één klantgroep; een eerdere plaatsing in dezelfde "
                                                  "indeling wordt vervangen.")
 
@@ -140,16 +142,16 @@ class CampaignInputSerializer(serializers.Serializer):
                                                  help_text="Geen contact in zoveel maanden.")
     trede_max = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=6,
                                          help_text="Trede hoogstens (ook zonder trede).")
-    team = serializers.IntegerField(required=False, allow_null=True, help_text="Alleen dit team.")
+    team = IdField(required=False, allow_null=True, help_text="Alleen dit team.")
     without_diagnosis = serializers.BooleanField(required=False, default=False,
                                                  help_text="Alleen cliënten zonder trede en zonder ZRM.")
-    segment = serializers.IntegerField(required=False, allow_null=True,
+    segment = IdField(required=False, allow_null=True,
                                        help_text="Alleen cliënten in deze klantgroep (id uit de indeling van de "
                                                  "gemeente).")
 
 
 class InvitedInputSerializer(serializers.Serializer):
-    client_ids = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=5000)
+    client_ids = serializers.ListField(child=IdField(), min_length=1, max_length=5000)
     invited_on = serializers.DateField(required=False, allow_null=True, default=None,
                                        help_text="Standaard vandaag.")
 

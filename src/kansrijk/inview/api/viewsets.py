@@ -20,6 +20,7 @@ from kansrijk.accounts.permissions import role_permission
 from kansrijk.accounts.roles import Role
 from kansrijk.audit.services import log_bulk_access
 from kansrijk.caseload.models import Client
+from kansrijk.core.ids import parse_id
 from kansrijk.diagnosis.api.viewsets import CLIENT_PARAMETER, ClientNestedViewSet, call
 
 from .. import selectors, services
@@ -97,9 +98,11 @@ class ClientSegmentViewSet(ClientNestedViewSet):
 
     def create(self, request, *args, **kwargs):
         client = self.get_client()
-        segment = Segment.objects.select_related("segmentation").filter(pk=self.parse()["segment"]).first()
+        # Looked up within the client's municipality: another municipality's groups are not even confirmed to exist.
+        segment = Segment.objects.select_related("segmentation").filter(
+            pk=self.parse()["segment"], segmentation__municipality_id=client.municipality_id).first()
         if segment is None:
-            raise ValidationError({"segment": ["Deze klantgroep bestaat niet."]})
+            raise ValidationError({"segment": ["Kies een klantgroep van de gemeente van deze cliënt."]})
         placed = call(services.place_in_segment, client=client, segment=segment, by=request.user)
         return self.created(ClientSegment.objects.select_related("segmentation", "segment", "placed_by")
                             .get(pk=placed.pk))
@@ -142,15 +145,16 @@ class WorklistView(GenericAPIView):
             raise PermissionDenied("Alleen een teamleider bekijkt de werklijst van een team of een andere "
                                    "klantmanager.")
         if params.get("team"):
-            team = Team.objects.filter(members=user, pk=params["team"]).first() if params["team"].isdigit() else None
+            team_pk = parse_id(params["team"])
+            team = Team.objects.filter(members=user, pk=team_pk).first() if team_pk is not None else None
             if team is None:
                 errors["team"] = ["Kies een van uw eigen teams."]
             else:
                 team_id = team.pk
         if params.get("client_manager"):
-            value = params["client_manager"]
+            value = parse_id(params["client_manager"])
             client_manager = (User.objects.filter(pk=value, role=Role.KLANTMANAGER, teams__members=user).distinct()
-                              .first() if value.isdigit() else None)
+                              .first() if value is not None else None)
             if client_manager is None:
                 errors["client_manager"] = ["Kies een klantmanager uit uw teams."]
         reason = params.get("reason", "")
@@ -190,6 +194,14 @@ class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
 
     def get_permissions(self):
         return [MarksInvitations() if self.action == "invited" else RunsCampaigns()]
+
+    @extend_schema(summary="Een doorlichting afsluiten: open uitnodigingen verdwijnen van de werklijsten",
+                   request=None, responses=CampaignDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        campaign = self.get_object()
+        call(services.close_campaign, campaign=campaign, by=request.user)
+        return self._detail(campaign)
 
     def get_serializer_class(self):
         return CampaignSerializer if self.action == "list" else CampaignDetailSerializer

@@ -4,6 +4,7 @@ import functools
 from datetime import date, timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client as DjangoClient
 from django.test.utils import CaptureQueriesContext
@@ -252,6 +253,19 @@ def test_campaign_create_list_detail_and_invited(rhythm, login):
     assert not CampaignInvitation.objects.filter(invited_on__isnull=True).exists()
 
 
+def test_closing_a_campaign(rhythm, login):
+    lead = login(rhythm.users["teamleider"])
+    campaign = lead.post(reverse("api:campaign-list"), {"name": "Doorlichting 2026", "min_benefit_years": 2}).json()
+    close = reverse("api:campaign-close", args=[campaign["id"]])
+    assert login(rhythm.users["klantmanager"]).post(close).status_code == 403
+    response = lead.post(close)
+    assert response.status_code == 200 and response.json()["closed_on"] == timezone.localdate().isoformat()
+    assert invalid(lead.post(close)) == {"campaign"}
+    invited = reverse("api:campaign-invited", args=[campaign["id"]])
+    assert invalid(lead.post(invited, {"client_ids": [rhythm.own.pk]})) == {"campaign"}
+    assert not CampaignInvitation.objects.filter(invited_on__isnull=False).exists()
+
+
 def test_campaign_permissions_and_invalid_input(rhythm, login):
     manager = login(rhythm.users["klantmanager"])
     assert manager.get(reverse("api:campaign-list")).status_code == 403
@@ -295,6 +309,53 @@ def test_campaign_of_another_municipality_is_404(rhythm, login, world):
     manager = login(rhythm.users["klantmanager"])
     assert manager.post(reverse("api:campaign-invited", args=[campaign.pk]), {"client_ids": [1]}).status_code == 404
     assert lead.post(reverse("api:campaign-invited", args=[campaign.pk]), {"client_ids": [1]}).status_code == 404
+
+
+def test_a_team_lead_of_another_team_neither_sees_nor_marks_the_campaign(rhythm, login):
+    from kansrijk.caseload.tests.factories import UserFactory
+
+    zuid_lead = UserFactory(username="tl-zuid", role="teamleider", municipalities=[rhythm.muni],
+                            teams=[rhythm.other_team])
+    campaign = services.create_campaign(by=rhythm.users["teamleider"], name="Noord",
+                                        criteria=CampaignCriteria(municipality_id=rhythm.muni.pk))
+    other = login(zuid_lead)
+    assert other.get(reverse("api:campaign-detail", args=[campaign.pk])).status_code == 404
+    assert other.get(reverse("api:campaign-list")).json()["results"] == []
+    # Through the service directly: clients outside the lead's teams are not marked.
+    assert services.mark_invited(campaign=campaign, client_ids=[rhythm.own.pk, rhythm.teammate.pk],
+                                 by=zuid_lead) == 0
+    assert not CampaignInvitation.objects.filter(invited_on__isnull=False).exists()
+
+
+def test_create_campaign_checks_team_and_client_group_itself(rhythm):
+    lead = rhythm.users["teamleider"]
+    with pytest.raises(ValidationError) as error:
+        services.create_campaign(by=lead, name="x", criteria=CampaignCriteria(
+            municipality_id=rhythm.muni.pk, team_id=rhythm.foreign_team.pk))
+    assert "team" in error.value.message_dict
+    elsewhere = Segment.objects.create(name="Werk", segmentation=Segmentation.objects.create(
+        municipality=rhythm.other_muni, name="Elders"))
+    with pytest.raises(ValidationError) as error:
+        services.create_campaign(by=lead, name="x", criteria=CampaignCriteria(
+            municipality_id=rhythm.muni.pk, segment_id=elsewhere.pk))
+    assert "segment" in error.value.message_dict
+    assert not Campaign.objects.exists()
+
+
+@pytest.mark.parametrize("query", ["team=%C2%B2", "client_manager=%C2%B2", "team=99999999999999999999999"])
+def test_odd_worklist_filters_are_a_problem_not_a_crash(rhythm, login, query):
+    response = login(rhythm.users["teamleider"]).get(f"{reverse('api:worklist')}?{query}")
+    assert response.status_code == 400 and problem(response)["invalidParams"]
+
+
+def test_absurd_ids_in_a_body_are_a_problem_not_a_crash(rhythm, login):
+    lead = login(rhythm.users["teamleider"])
+    campaign = services.create_campaign(by=rhythm.users["teamleider"], name="Noord",
+                                        criteria=CampaignCriteria(municipality_id=rhythm.muni.pk))
+    invited = reverse("api:campaign-invited", args=[campaign.pk])
+    assert invalid(lead.post(invited, {"client_ids": [10**25]})) == {"client_ids"}
+    assert invalid(lead.post(invited, {"client_ids": [0]})) == {"client_ids"}
+    assert invalid(lead.post(reverse("api:campaign-list"), {"name": "x", "team": 10**25})) == {"team"}
 
 
 # --- client groups --------------------------------------------------------------------------------------------------

@@ -557,6 +557,31 @@ def test_team_lead_marks_invitations(campaign_world, login):
                                              {"client": [world.own.pk]}).status_code == 403
 
 
+def test_closing_a_campaign_takes_it_off_the_worklists(campaign_world, login):
+    world = campaign_world
+    lead = world.users["teamleider"]
+    campaign = services.create_campaign(by=lead, name="Doorlichting 2026", criteria=CampaignCriteria(
+        municipality_id=world.muni.pk, min_benefit_years=2, no_contact_months=12))
+    manager = login(world.users["klantmanager"])
+    assert "Doorlichting 2026" in manager.get(reverse("inview:worklist")).content.decode()
+    assert manager.post(reverse("inview:campaign-close", args=[campaign.pk])).status_code == 403
+
+    browser = login(lead)
+    response = browser.post(reverse("inview:campaign-close", args=[campaign.pk]), follow=True)
+    html = response.content.decode()
+    assert "De doorlichting is afgesloten." in html and "Doorlichting afsluiten" not in html
+    campaign.refresh_from_db()
+    assert campaign.closed_on == TODAY
+    assert "Doorlichting 2026" not in manager.get(reverse("inview:worklist")).content.decode()
+    # Closed is closed: no second closing, no marking.
+    html = browser.post(reverse("inview:campaign-close", args=[campaign.pk]), follow=True).content.decode()
+    assert "Deze doorlichting is al afgesloten." in html
+    html = manager.post(reverse("inview:campaign-invite", args=[campaign.pk]), {"client": [world.own.pk]},
+                        follow=True).content.decode()
+    assert "Deze doorlichting is afgesloten" in html
+    assert not CampaignInvitation.objects.filter(invited_on__isnull=False).exists()
+
+
 def test_campaign_list_query_count_does_not_grow(campaign_world, login):
     world = campaign_world
     lead = world.users["teamleider"]
