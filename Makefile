@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HTMX := src/kansrijk/static/kansrijk/vendor/htmx.min.js
 CHARTJS := src/kansrijk/static/kansrijk/vendor/chart.umd.js
+# The printable plan van aanpak embeds DejaVu Sans (every Dutch and Polish letter of a client's name); server-side only.
+FONT := src/kansrijk/trajectories/fonts/DejaVuSans.ttf
 
 .PHONY: run test bench install system-deps assets migrate demo schema clean
 
@@ -36,15 +38,18 @@ $(STAMP): pyproject.toml requirements.lock
 
 install: $(STAMP)
 
-# htmx and Chart.js come from the npm registry at install time and are served from our own static files.
-$(HTMX) $(CHARTJS) &: package.json package-lock.json
+# htmx, Chart.js and the PDF font come from the npm registry at install time; nothing is downloaded at run time.
+$(HTMX) $(CHARTJS) $(FONT) &: package.json package-lock.json
 	@command -v npm >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }
 	npm ci --no-audit --no-fund --silent
 	mkdir -p $(dir $(HTMX))
 	cp node_modules/htmx.org/dist/htmx.min.js $(HTMX)
 	cp node_modules/chart.js/dist/chart.umd.js $(CHARTJS)
+	mkdir -p $(dir $(FONT))
+	cp node_modules/dejavu-fonts-ttf/ttf/DejaVuSans.ttf node_modules/dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf $(dir $(FONT))
+	cp node_modules/dejavu-fonts-ttf/LICENSE $(dir $(FONT))LICENSE
 
-assets: $(HTMX) $(CHARTJS)
+assets: $(HTMX) $(CHARTJS) $(FONT)
 
 migrate: install
 	$(BIN)/kansrijk migrate --noinput -v0

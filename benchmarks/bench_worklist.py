@@ -14,6 +14,7 @@ builds, all drawn from one ``random.Random(seed)``:
 * about 5 contacts per client (2,000,000 at 400,000), dated over the last five years and inserted in date order (as
   they are recorded, so a client's contacts are spread over the table and not stored together); a quarter of the
   long-term clients have had none in the last year, and one in ten none at all;
+* plans of action for half of the clients with a ladder step;
 * about 500,000 measurements: ladder steps (~60% of clients, a quarter of them twice), ZRMs (~30%; the
   measurement rows only: the worklist reads dates, not scores) and intakes (~20%), a fifth of them with an exemption;
 * per municipality the rhythm rules of the demo (2+ years on benefit: once a year; trede 1–2: every 91 days) plus an
@@ -136,6 +137,7 @@ def _populate(clients: int, seed: int, today: date) -> dict:
         Segment,
         Segmentation,
     )
+    from kansrijk.trajectories.models import Plan
 
     rng = random.Random(seed)
     timings = {}
@@ -251,6 +253,10 @@ def _populate(clients: int, seed: int, today: date) -> dict:
             _insert(Intake, ["client_id", "measured_on", "measured_by_id", "work_exemption_until",
                              "hours_per_week"], intakes)
     measurements = len(ladder) + len(zrm) + len(intakes)
+    # Half of the clients with a ladder step have a plan van aanpak (the worklist's "no plan" rule reads it).
+    planned = sorted({row[0] for row in ladder if rng.random() < 0.5})
+    with transaction.atomic(), paused_gc():
+        _insert(Plan, ["client_id", "version", "created_by_id"], ((client_id, 1, manager_ids[0]) for client_id in planned))
     del ladder, zrm, intakes
     timings["measurements_seconds"] = time.perf_counter() - started
 

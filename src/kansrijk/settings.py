@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "kansrijk.catalogue",
     "kansrijk.diagnosis",
     "kansrijk.inview",
+    "kansrijk.trajectories",
 ]
 
 MIDDLEWARE = [
@@ -201,6 +202,10 @@ SPECTACULAR_SETTINGS = {
         "LanguageLevelEnum": "kansrijk.diagnosis.models.LanguageLevel",
         "MotivationEnum": "kansrijk.diagnosis.models.Motivation",
         "DistanceClassEnum": "kansrijk.diagnosis.models.DistanceClass",
+        "GoalKindEnum": "kansrijk.trajectories.models.GoalKind",
+        "ApproachKindEnum": "kansrijk.catalogue.vocabulary.Kind",
+        "AgreedHowEnum": "kansrijk.trajectories.models.AgreedHow",
+        "PlanActionOwnerEnum": "kansrijk.trajectories.models.Owner",
     },
 }
 

@@ -54,3 +54,7 @@ HAS_WORKLIST = frozenset({Role.KLANTMANAGER, Role.TEAMLEIDER})
 SEES_TEAM_WORKLISTS = frozenset({Role.TEAMLEIDER})
 # Caseload review campaigns (doorlichting): selecting a segment and spreading it over client managers.
 RUNS_CAMPAIGNS = frozenset({Role.TEAMLEIDER})
+# The plan van aanpak: written with the client by their client manager, read by the team lead as well. It is a work-
+# and-income document, so the neighbourhood team does not read it (the Mens Centraal split).
+MAKES_PLANS = frozenset({Role.KLANTMANAGER})
+SEES_PLANS = frozenset({Role.KLANTMANAGER, Role.TEAMLEIDER})

@@ -5,6 +5,7 @@ from kansrijk.audit.models import AccessLog
 from kansrijk.caseload.selectors import counts as caseload_counts
 from kansrijk.catalogue.selectors import counts as catalogue_counts
 from kansrijk.inview.selectors import assessments_count, contacts_count
+from kansrijk.trajectories.selectors import plans_count
 
 
 def collect() -> dict[str, int]:
@@ -13,6 +14,7 @@ def collect() -> dict[str, int]:
         **catalogue_counts(),
         "assessments": assessments_count(),
         "contacts": contacts_count(),
+        "plans": plans_count(),
         "users": User.objects.count(),
         "teams": Team.objects.count(),
         "access_records": AccessLog.objects.count(),

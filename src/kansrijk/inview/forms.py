@@ -25,6 +25,7 @@ REASON_CHOICES = [
     (Reason.DIAGNOSIS_STALE, _("Diagnose ouder dan twaalf maanden")),
     (Reason.EXEMPTION_EXPIRING, _("Ontheffing loopt af of is verlopen")),
     (Reason.FOLLOW_UP_DUE, _("Afgesproken vervolg")),
+    (Reason.NO_PLAN, _("Nog geen plan van aanpak")),
     (Reason.CAMPAIGN, _("Uitnodigen voor doorlichting")),
 ]
 

@@ -1,6 +1,8 @@
 """Every route × every role (and anonymous): the expected answer. A route without an entry fails the suite,
 so nobody adds a page or endpoint without deciding who may use it."""
 
+from datetime import date
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -9,6 +11,7 @@ from kansrijk.accounts.roles import Role
 from kansrijk.caseload.models import ImportRun
 from kansrijk.catalogue.tests.factories import approach, working_element
 from kansrijk.inview.models import Campaign
+from kansrijk.trajectories.services import GoalInput, PlanInput, save_plan
 
 ALL = frozenset(Role)
 ANON = "anonymous"
@@ -41,6 +44,8 @@ CLIENT = "client"
 RUN = "run"
 APPROACH = "approach"
 CAMPAIGN = "campaign"
+PLAN = "plan"
+API_PLAN = "api_plan"
 NESTED = "client_pk"
 MATRIX = {
     "core:home": (web(ALL), None),
@@ -84,6 +89,10 @@ MATRIX = {
     "inview:campaign-detail": (web(roles.RUNS_CAMPAIGNS), CAMPAIGN),
     "inview:campaign-invite": (web(roles.HAS_WORKLIST | roles.RUNS_CAMPAIGNS, ok=302, method="post"), CAMPAIGN),
     "inview:campaign-close": (web(roles.RUNS_CAMPAIGNS, ok=302, method="post"), CAMPAIGN),
+    "trajectories:plan": (web(roles.SEES_PLANS), CLIENT),
+    "trajectories:plan-edit": (web(roles.MAKES_PLANS), CLIENT),
+    "trajectories:plan-agree": (web(roles.MAKES_PLANS, ok=400, method="post"), PLAN),
+    "trajectories:plan-pdf": (web(roles.SEES_PLANS), PLAN),
     "set_language": (web(ALL, ok=302, method="post", anon=302), None),
     "api:client-list": (api(roles.SEES_TEAM_CLIENTS), None),
     "api:client-detail": (api(roles.SEES_TEAM_CLIENTS), CLIENT),
@@ -118,6 +127,10 @@ MATRIX = {
     "api:campaign-detail": (api(roles.RUNS_CAMPAIGNS), CAMPAIGN),
     "api:campaign-close": (api(roles.RUNS_CAMPAIGNS, method="post"), CAMPAIGN),
     "api:campaign-invited": (api(roles.HAS_WORKLIST | roles.RUNS_CAMPAIGNS, ok=400, method="post"), CAMPAIGN),
+    "api:client-plans-list": (api(roles.SEES_PLANS), NESTED),
+    "api:client-plans-detail": (api(roles.SEES_PLANS), API_PLAN),
+    "api:client-plans-agreement": (api(roles.MAKES_PLANS, ok=400, method="post"), API_PLAN),
+    "api:client-plans-pdf": (api(roles.SEES_PLANS), API_PLAN),
     "api:me": (api(ALL), None),
     "api:team-list": (api(ALL), None),
     "api:team-detail": (api(ALL), "team"),
@@ -138,7 +151,7 @@ def test_every_route_has_a_matrix_entry():
     assert not stale, f"Matrix entries for routes that no longer exist: {stale}"
 
 
-def _kwargs(kind, world, run, campaign):
+def _kwargs(kind, world, run, campaign, plan=None):
     if kind == CLIENT:
         return {"pk": world.own.pk}
     if kind == RUN:
@@ -155,6 +168,10 @@ def _kwargs(kind, world, run, campaign):
         return {"pk": campaign.pk}
     if kind == NESTED:
         return {"client_pk": world.own.pk}
+    if kind == PLAN:
+        return {"pk": world.own.pk, "plan_pk": plan.pk}
+    if kind == API_PLAN:
+        return {"client_pk": world.own.pk, "pk": plan.pk}
     return {}
 
 
@@ -179,11 +196,17 @@ def campaign(world):
                                    created_by=world.users["teamleider"], started_on="2026-01-01")
 
 
+@pytest.fixture
+def plan(world):
+    return save_plan(client=world.own, by=world.users["klantmanager"], plan=PlanInput(
+        goals=[GoalInput(description="Werk vinden", due_on=date(2027, 6, 1))]))
+
+
 @pytest.mark.parametrize("route", sorted(MATRIX))
 @pytest.mark.parametrize("who", [ANON, *[r.value for r in Role]])
-def test_matrix(route, who, world, pending_run, own_approach, campaign, client):
+def test_matrix(route, who, world, pending_run, own_approach, campaign, plan, client):
     spec, kind = MATRIX[route]
-    url = reverse(route, kwargs=_kwargs(kind, world, pending_run, campaign))
+    url = reverse(route, kwargs=_kwargs(kind, world, pending_run, campaign, plan))
     if who != ANON:
         client.force_login(world.users[who])
     response = getattr(client, spec["method"])(url)

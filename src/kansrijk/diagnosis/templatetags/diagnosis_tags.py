@@ -23,4 +23,5 @@ def diagnosis_summary(context, client):
         "indicator": selectors.derive_distance(ladder, zrm, intake, judgement),
         "can_record": user.has_role(roles.RECORDS_DIAGNOSIS),
         "can_place": user.has_role(roles.RECORDS_DIAGNOSIS | roles.ASSIGNS_CLIENTS),
+        "can_see_plan": user.has_role(roles.SEES_PLANS),
     }

@@ -23,6 +23,7 @@ from kansrijk.diagnosis.models import (
 from kansrijk.inview import selectors, services, synthetic
 from kansrijk.inview.models import Campaign, ClientSegment, Contact, ContactRhythmRule, Segmentation
 from kansrijk.inview.selectors import Reason
+from kansrijk.trajectories.models import Plan, PlanGoal
 
 TODAY = date(2026, 11, 23)
 
@@ -166,6 +167,12 @@ def test_load_demo_writes_histories_once_and_deterministically():
     assert not Contact.objects.filter(client__municipality=main, client__client_manager__isnull=True).exists()
     # The demo client manager has a worklist to show.
     assert json.loads(run("worklist", "klantmanager", "--json"))
+    # Plans of action for most clients diagnosed more than a month ago, some in a second version, most agreed.
+    plans = Plan.objects.filter(client__municipality=main)
+    latest = plans.filter(next_version__isnull=True)
+    assert plans.filter(version=2, previous__version=1).exists()
+    assert 0.5 * latest.count() < latest.filter(agreed_on__isnull=False).count() < latest.count()
+    assert PlanGoal.objects.filter(plan__in=plans, parent__isnull=False).exists()
     # And the team lead a review campaign under way: long-term clients of their team without contact for a year.
     lead = User.objects.get(username="teamleider")
     campaign = Campaign.objects.get(municipality=main)

@@ -85,8 +85,9 @@ def test_stale_diagnosis_exemption_and_follow_up(rhythm):
                             values={"job_search_exemption_until": TODAY + timedelta(days=20),
                                     "work_exemption_until": TODAY - timedelta(days=2)})
     items = selectors.worklist(rhythm.users["klantmanager"], today=TODAY)
+    # Diagnosed 400 days ago and the work exemption has ended: a plan van aanpak is due as well.
     assert codes(items, rhythm.own) == [Reason.DIAGNOSIS_STALE, Reason.EXEMPTION_EXPIRING, Reason.EXEMPTION_EXPIRING,
-                                        Reason.FOLLOW_UP_DUE]
+                                        Reason.NO_PLAN, Reason.FOLLOW_UP_DUE]
     texts = " ".join(r["text"] for i in items if i.client_id == rhythm.own.pk for r in i.reasons)
     assert "verlopen" in texts and "loopt af" in texts
 
@@ -116,13 +117,17 @@ def test_team_lead_sees_the_team_and_balance(rhythm):
 def test_worklist_query_count_does_not_grow(rhythm, extra):
     from kansrijk.caseload.tests.factories import ClientFactory
 
+    # Diagnosed long ago and without a plan, so the "no plan" rule reads its facts too.
+    ladder(rhythm, rhythm.own, "3", days_ago=100)
     for _ in range(extra):
         client = ClientFactory(municipality=rhythm.muni, team=rhythm.team, client_manager=rhythm.users["klantmanager"],
                                active_spell_start=date(2019, 1, 1))
         contact(rhythm, client, 30)
+        ladder(rhythm, client, "3", days_ago=100)
     with CaptureQueriesContext(connection) as queries:
-        selectors.worklist(rhythm.users["klantmanager"], today=TODAY)
-    assert len(queries) == 4
+        items = selectors.worklist(rhythm.users["klantmanager"], today=TODAY)
+    assert len(queries) == 7
+    assert sum(Reason.NO_PLAN in [r["code"] for r in item.reasons] for item in items) == extra + 1
 
 
 def test_contacts_respect_confidentiality(rhythm):

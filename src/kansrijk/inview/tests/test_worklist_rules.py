@@ -19,6 +19,7 @@ from kansrijk.inview.models import (
     Segmentation,
 )
 from kansrijk.inview.selectors import Reason
+from kansrijk.trajectories.models import Plan
 
 TODAY = date(2025, 6, 16)
 
@@ -29,8 +30,11 @@ def years_ago(years: int, days: int = 0) -> date:
 
 @pytest.fixture
 def w(world):
-    """The world's clients all have a benefit running for five years."""
+    """The world's clients all have a benefit running for five years, and a plan van aanpak (the "no plan" rule has
+    its own tests below)."""
     Client.objects.update(active_spell_start=years_ago(5))
+    Plan.objects.bulk_create(Plan(client=client, version=1, created_by=world.users["klantmanager"])
+                             for client in Client.objects.all())
     world.own.refresh_from_db()
     world.km = world.users["klantmanager"]
     return world
@@ -271,6 +275,47 @@ def test_corrected_zrm_is_ignored(w):
     wrong = zrm(w, w.own, days_ago=5)
     zrm(w, w.own, days_ago=450, corrects=wrong)
     assert codes(w, w.own) == [Reason.DIAGNOSIS_STALE]
+
+
+# --- No plan van aanpak ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("days_ago", "late_by"), [(30, None), (31, 1), (200, 170)])
+def test_no_plan_a_month_after_the_first_diagnosis(w, days_ago, late_by):
+    Plan.objects.filter(client=w.own).delete()
+    ladder(w, w.own, "3", days_ago=days_ago)
+    ladder(w, w.own, "3", days_ago=5)
+    found = [r for r in reasons(w, w.own) if r["code"] == Reason.NO_PLAN]
+    if late_by is None:
+        assert found == []
+    else:
+        assert [r["days"] for r in found] == [late_by]
+        assert (TODAY - timedelta(days=days_ago)).strftime("%d-%m-%Y") in found[0]["text"]
+
+
+def test_no_plan_counts_from_the_earliest_of_ladder_and_zrm_and_ignores_corrected_records(w):
+    Plan.objects.filter(client=w.own).delete()
+    wrong = zrm(w, w.own, days_ago=100)
+    zrm(w, w.own, days_ago=10, corrects=wrong)
+    ladder(w, w.own, "3", days_ago=20)
+    assert Reason.NO_PLAN not in codes(w, w.own)
+    ladder(w, w.own, "3", days_ago=60)
+    assert Reason.NO_PLAN in codes(w, w.own)
+
+
+def test_no_plan_is_not_asked_during_a_work_exemption(w):
+    Plan.objects.filter(client=w.own).delete()
+    ladder(w, w.own, "1", days_ago=90)
+    intake(w, w.own, work_exemption_until=TODAY + timedelta(days=200))
+    assert Reason.NO_PLAN not in codes(w, w.own)
+    Intake.objects.all().delete()
+    intake(w, w.own, work_exemption_until=TODAY - timedelta(days=1))
+    assert Reason.NO_PLAN in codes(w, w.own)
+
+
+def test_never_diagnosed_is_not_also_no_plan(w):
+    Plan.objects.filter(client=w.own).delete()
+    assert codes(w, w.own) == [Reason.NEVER_DIAGNOSED]
 
 
 # --- Exemptions -----------------------------------------------------------------------------------------------------

@@ -157,6 +157,7 @@ class Command(BaseCommand):
         intake and contact histories and a review campaign of the team lead's team (``inview.synthetic``); skipped
         when the municipality has histories already."""
         from kansrijk.inview import synthetic
+        from kansrijk.trajectories.synthetic import write_demo_plans
 
         synthetic.configure_demo(municipality)
         written = synthetic.write_histories(municipality, seed=seed)
@@ -165,6 +166,8 @@ class Command(BaseCommand):
             return
         self.stdout.write(f"{municipality.name}: {written['ladder']} tredemetingen, {written['zrm']} ZRM's, "
                           f"{written['intakes']} keukentafelgesprekken en {written['contacts']} contacten aangemaakt.")
+        plans = write_demo_plans(municipality, seed=seed)
+        self.stdout.write(f"{municipality.name}: {plans} versies van plannen van aanpak aangemaakt.")
         campaign = synthetic.write_demo_campaign(municipality, lead, seed=seed)
         if campaign is not None:
             self.stdout.write(f"{municipality.name}: doorlichting '{campaign.name}' met "

@@ -1,0 +1,76 @@
+"""Serializers of the plan van aanpak API."""
+
+from rest_framework import serializers
+
+from ..models import AgreedHow, GoalKind, Owner, Plan, PlanAction, PlanGoal
+
+
+class PlanGoalSerializer(serializers.ModelSerializer):
+    number = serializers.IntegerField(source="position")
+    parent = serializers.IntegerField(source="parent.position", allow_null=True, default=None,
+                                      help_text="Nummer van het doel waar dit subdoel bij hoort.")
+
+    class Meta:
+        model = PlanGoal
+        fields = ["number", "kind", "description", "target", "due_on", "parent"]
+
+
+class PlanActionSerializer(serializers.ModelSerializer):
+    goal = serializers.IntegerField(source="goal.position", allow_null=True, default=None,
+                                    help_text="Nummer van het doel waar deze actie voor is.")
+
+    class Meta:
+        model = PlanAction
+        fields = ["description", "owner", "owner_name", "due_on", "goal", "done"]
+
+
+class PlanSerializer(serializers.ModelSerializer):
+    created_by = serializers.StringRelatedField()
+    goals = PlanGoalSerializer(many=True)
+    actions = PlanActionSerializer(many=True)
+    agreements = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Plan
+        fields = ["id", "version", "situation", "ambition", "created_by", "created_at", "agreed_on", "agreed_how",
+                  "agreement_note", "goals", "actions", "agreements"]
+
+    def get_agreements(self, plan) -> list[str]:
+        return [agreement.text for agreement in plan.agreements.all()]
+
+
+class GoalInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=GoalKind.choices, default=GoalKind.DOEL)
+    description = serializers.CharField(allow_blank=True)
+    target = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    due_on = serializers.DateField(required=False, allow_null=True, default=None)
+    parent = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1, max_value=30,
+                                      help_text="Voor een subdoel: het nummer (1, 2, …) van het doel in deze lijst.")
+
+
+class ActionInputSerializer(serializers.Serializer):
+    description = serializers.CharField(allow_blank=True)
+    owner = serializers.ChoiceField(choices=Owner.choices)
+    owner_name = serializers.CharField(required=False, allow_blank=True, default="", max_length=120)
+    due_on = serializers.DateField(allow_null=True)
+    goal = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1, max_value=30)
+    done = serializers.BooleanField(required=False, default=False)
+
+
+class PlanInputSerializer(serializers.Serializer):
+    situation = serializers.CharField(required=False, allow_blank=True, default="")
+    ambition = serializers.CharField(required=False, allow_blank=True, default="")
+    goals = GoalInputSerializer(many=True, max_length=30)
+    actions = ActionInputSerializer(many=True, required=False, default=list, max_length=60)
+    agreements = serializers.ListField(child=serializers.CharField(allow_blank=True), required=False, default=list,
+                                       max_length=30)
+    previous = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1,
+                                        max_value=2**63 - 1,
+                                        help_text="Id van de versie waarop deze is gebaseerd (leeg voor het eerste "
+                                                  "plan). Is er intussen een nieuwere, dan wordt niets opgeslagen.")
+
+
+class AgreementInputSerializer(serializers.Serializer):
+    agreed_on = serializers.DateField()
+    how = serializers.ChoiceField(choices=AgreedHow.choices)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)

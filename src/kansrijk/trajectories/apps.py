@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class TrajectoriesConfig(AppConfig):
+    name = "kansrijk.trajectories"
+    label = "trajectories"
+    verbose_name = "Plan van aanpak en trajecten"
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from . import models
+
+        # Versions are never edited; the agreement is the one change to a saved plan, and it is logged.
+        auditlog.register(models.Plan, include_fields=["agreed_on", "agreed_how", "agreement_note"])
