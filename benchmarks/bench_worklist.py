@@ -36,16 +36,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import shutil
 import statistics
-import sys
-import tempfile
 import time
 from array import array
 from datetime import date, timedelta
 from pathlib import Path
+
+from common import p95, setup_django
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_P95_MS = 300
@@ -60,22 +59,6 @@ SUMMARIES = ["Gesprek over de voortgang.", "Telefonisch contact over de afsprake
              "Bericht gestuurd met de uitnodiging.", "Beeldbelafspraak over werkwensen."]
 CHANNELS = ["persoonlijk", "telefoon", "huisbezoek", "bericht", "video"]
 
-
-def _setup() -> str | None:
-    """Django on DATABASE_URL, or on a fresh SQLite file in a temporary folder (returned, to be removed)."""
-    sys.path.insert(0, str(ROOT / "src"))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kansrijk.settings")
-    folder = None
-    if not os.environ.get("DATABASE_URL"):
-        folder = tempfile.mkdtemp(prefix="kansrijk-bench-")
-        os.environ["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    return folder
 
 
 def _rows(model, given: dict):
@@ -297,9 +280,6 @@ def _populate(clients: int, seed: int, today: date) -> dict:
             "manager_ids": manager_ids, "lead_ids": [lead.pk for lead in leads]}
 
 
-def _p95(values):
-    return statistics.quantiles(values, n=20)[18] if len(values) >= 2 else values[0]
-
 
 def _timed(run, subjects, repeat: int) -> list[float]:
     times = []
@@ -318,7 +298,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--out", help="JSON-bestand (standaard benchmarks/results/worklist-<engine>.json)")
     args = parser.parse_args()
-    folder = _setup()
+    folder = setup_django()
     from django.db import connection
     from django.utils import timezone
 
@@ -363,11 +343,11 @@ def main() -> None:
         "calls": len(worklist_ms),
         "items_per_worklist_median": statistics.median(sizes),
         "worklist_p50_ms": round(statistics.median(worklist_ms), 1),
-        "worklist_p95_ms": round(_p95(worklist_ms), 1),
+        "worklist_p95_ms": round(p95(worklist_ms), 1),
         "team_p50_ms": round(statistics.median(team_ms), 1),
-        "team_p95_ms": round(_p95(team_ms), 1),
+        "team_p95_ms": round(p95(team_ms), 1),
         "baseline_p50_ms": round(statistics.median(baseline_ms), 1),
-        "baseline_p95_ms": round(_p95(baseline_ms), 1),
+        "baseline_p95_ms": round(p95(baseline_ms), 1),
         "target_p95_ms": TARGET_P95_MS,
     }
     result["meets_target"] = result["worklist_p95_ms"] < TARGET_P95_MS and result["team_p95_ms"] < TARGET_P95_MS

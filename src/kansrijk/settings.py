@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "kansrijk.diagnosis",
     "kansrijk.inview",
     "kansrijk.trajectories",
+    "kansrijk.matching",
 ]
 
 MIDDLEWARE = [

@@ -58,3 +58,7 @@ RUNS_CAMPAIGNS = frozenset({Role.TEAMLEIDER})
 # and-income document, so the neighbourhood team does not read it (the Mens Centraal split).
 MAKES_PLANS = frozenset({Role.KLANTMANAGER})
 SEES_PLANS = frozenset({Role.KLANTMANAGER, Role.TEAMLEIDER})
+# Recommended approaches for a client (matching): reading them needs the income side of the file too (legal regime,
+# years on benefit), so the neighbourhood team does not see them; the client manager records the decision.
+SEES_RECOMMENDATIONS = frozenset({Role.KLANTMANAGER, Role.TEAMLEIDER})
+RECOMMENDS_APPROACHES = frozenset({Role.KLANTMANAGER})

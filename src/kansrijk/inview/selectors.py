@@ -12,13 +12,14 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kansrijk.accounts import roles
 from kansrijk.accounts.models import User
 from kansrijk.caseload.selectors import clients_for
+from kansrijk.core.bulk import paused_gc
 from kansrijk.diagnosis.models import Intake, LadderMeasurement, ZrmMeasurement
 from kansrijk.trajectories.models import Plan
 
@@ -90,6 +91,8 @@ def with_in_view_facts(clients: QuerySet) -> QuerySet:
         last_zrm_on=_latest(ZrmMeasurement, "measured_on"),
         work_exemption_until=_latest(Intake, "work_exemption_until"),
         job_search_exemption_until=_latest(Intake, "job_search_exemption_until"),
+        # One probe of the (client, version) index per client; cheaper than a separate IN-list query.
+        has_plan=Exists(Plan.objects.filter(client=OuterRef("pk"))),
     )
 
 
@@ -178,9 +181,12 @@ def worklist_clients(user: User, *, client_manager: User | None = None, team_id:
     return clients.filter(client_manager=user)
 
 
+@paused_gc()
 def worklist(user: User, *, client_manager: User | None = None, team_id: int | None = None,
              today: date | None = None) -> list[WorklistItem]:
-    """Every client that needs attention, most urgent first, each with its reasons."""
+    """Every client that needs attention, most urgent first, each with its reasons. A team lead's list builds a few
+    thousand objects that all live until it returns; the cyclic garbage collector is paused meanwhile, as in the
+    import, because its scans of the whole process found nothing to free and made the slow tail."""
     today = today or timezone.localdate()
     clients = with_in_view_facts(worklist_clients(user, client_manager=client_manager, team_id=team_id)).only(
         "pk", "client_number", "given_names", "family_name", "client_manager_id", "municipality_id",
@@ -199,20 +205,23 @@ def worklist(user: User, *, client_manager: User | None = None, team_id: int | N
     open_invitations = dict(CampaignInvitation.objects.filter(
         client_id__in=ids, invited_on__isnull=True, campaign__closed_on__isnull=True).values_list(
         "client_id", "campaign__name"))
-    # "No plan" reads two more facts, set-wise for the clients it concerns rather than as correlated subqueries for
-    # every client (those doubled the team lead's worklist time at 400,000 clients).
-    planned = set(Plan.objects.filter(client_id__in=ids).values_list("client_id", flat=True).distinct())
-    unplanned = [c.pk for c in clients if c.pk not in planned and (c.last_ladder_on or c.last_zrm_on)]
+    # "No plan" needs the date of the first diagnosis, read only for the clients without a plan, in one query per
+    # instrument (as correlated subqueries for every client they doubled the team lead's worklist time).
+    unplanned = [c.pk for c in clients if not c.has_plan and (c.last_ladder_on or c.last_zrm_on)]
     first_diagnosis: dict[int, date] = {}
     for model in (LadderMeasurement, ZrmMeasurement):
-        for client_id, first in (model.objects.filter(client_id__in=unplanned, corrected_by__isnull=True)
-                                 .values("client_id").annotate(first=Min("measured_on"))
-                                 .values_list("client_id", "first")):
-            first_diagnosis[client_id] = min(first, first_diagnosis.get(client_id, first))
+        # All their measurements (a few per client); corrected ones are left out here, which keeps the query a plain
+        # scan of the (client, date) index rather than an anti-join of the measurement table with itself.
+        rows = list(model.objects.filter(client_id__in=unplanned).values_list("client_id", "id", "measured_on",
+                                                                                "corrects_id"))
+        corrected = {corrects for _client, _id, _day, corrects in rows if corrects is not None}
+        for client_id, pk, measured_on, _corrects in rows:
+            if pk not in corrected:
+                first_diagnosis[client_id] = min(measured_on, first_diagnosis.get(client_id, measured_on))
     items = []
     for client in clients:
         reasons = reasons_for(client, rules_by_municipality.get(client.municipality_id, []),
-                              segments.get(client.pk, set()), today, has_plan=client.pk in planned,
+                              segments.get(client.pk, set()), today, has_plan=client.has_plan,
                               first_diagnosis=first_diagnosis.get(client.pk))
         if client.pk in open_invitations:
             reasons.append({"code": Reason.CAMPAIGN, "days": None,
