@@ -5,12 +5,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kansrijk.catalogue.forms import AccessibleForm
+from kansrijk.core.ids import MAX_ID
 
 from .models import Decision
 
 
 class DecisionForm(AccessibleForm):
-    approach = forms.IntegerField(widget=forms.HiddenInput)
+    approach = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=MAX_ID)
     decision = forms.ChoiceField(label=_("Besluit"), choices=Decision.choices, widget=forms.RadioSelect,
                                  error_messages={"required": _("Kies ‘gekozen’ of ‘niet gekozen’."),
                                                  "invalid_choice": _("Kies ‘gekozen’ of ‘niet gekozen’.")})

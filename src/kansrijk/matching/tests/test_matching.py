@@ -379,3 +379,11 @@ def test_changes_bypassing_the_services_are_seen_after_the_keep_time(world, cata
     monkeypatch.setattr(selectors, "KEEP_SECONDS", -1)
     top = next(r for r in recommendations_for(km, world.own).all if r.candidate.slug == "top-vrouwen")
     assert [r.code for r in top.unmet] == ["capaciteit"]
+
+
+def test_an_absurd_approach_id_is_refused_not_a_crash(world, client):
+    client.force_login(world.users["klantmanager"])
+    response = client.post(reverse("matching:recommendations", args=[world.own.pk]),
+                           {"approach": "9" * 25, "decision": "gekozen"})
+    assert response.status_code == 400
+    assert not RecommendationDecision.objects.exists()
