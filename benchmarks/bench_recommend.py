@@ -127,7 +127,6 @@ def _populate(approaches: int, clients: int, seed: int):
     return user, people
 
 
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--approaches", type=int, default=1000)

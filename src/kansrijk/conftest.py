@@ -1,9 +1,11 @@
 """Fixtures shared by every app's tests: a small world of two municipalities, teams, one user per role and
 clients at every distance from the user (own caseload, own team, other team, other municipality)."""
 
+import functools
 from dataclasses import dataclass
 
 import pytest
+from django.test import Client as DjangoClient
 
 from kansrijk.accounts.models import Municipality, RolePolicy, Team, User
 from kansrijk.accounts.roles import Role
@@ -68,4 +70,15 @@ def login(client):
     def _login(user):
         client.force_login(user)
         return client
+    return _login
+
+
+@pytest.fixture
+def api_login(db):
+    """A logged-in test client of its own per user (several users in one test), posting JSON."""
+    def _login(user):
+        api = DjangoClient()
+        api.force_login(user)
+        api.post = functools.partial(DjangoClient.post, api, content_type="application/json")
+        return api
     return _login

@@ -56,11 +56,18 @@ def client_export(request):
     return response
 
 
-@role_required(roles.SEES_TEAM_CLIENTS)
-def client_detail(request, pk: int):
+def client_or_404(request, pk: int):
+    """The client with this id in the user's scope (``selectors.client_detail``); out of scope is a 404, so a client of
+    another team or municipality does not exist for the user. Shared by every page about one client."""
     client = selectors.client_detail(user=request.user, pk=pk)
     if client is None:
         raise Http404
+    return client
+
+
+@role_required(roles.SEES_TEAM_CLIENTS)
+def client_detail(request, pk: int):
+    client = client_or_404(request, pk)
     log_access(user=request.user, client=client, view="clientpagina")
     user = request.user
     context = {"client": client}
@@ -81,9 +88,7 @@ def client_detail(request, pk: int):
 @require_POST
 @role_required(roles.ASSIGNS_CLIENTS)
 def client_assign(request, pk: int):
-    client = selectors.client_detail(user=request.user, pk=pk)
-    if client is None:
-        raise Http404
+    client = client_or_404(request, pk)
     form = AssignmentForm(request.POST, user=request.user)
     if form.is_valid():
         try:

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kansrijk.accounts import roles
 from kansrijk.accounts.decorators import role_required
 from kansrijk.audit.services import log_access
-from kansrijk.caseload.selectors import client_detail
+from kansrijk.caseload.views import client_or_404
 from kansrijk.catalogue.forms import apply_service_errors
 from kansrijk.core.ids import parse_id
 
@@ -32,13 +32,6 @@ from .forms import (
 )
 from .instruments import LADDER_QUESTIONS, ZRM_DOMAINS, ZRM_LEVELS
 from .models import DistanceClass, Intake, IntakeSpecialCategories, LadderMeasurement, ZrmMeasurement, ZrmVersion
-
-
-def _client_or_404(request, pk: int):
-    client = client_detail(user=request.user, pk=pk)
-    if client is None:
-        raise Http404
-    return client
 
 
 def _correction(request, queryset):
@@ -143,7 +136,7 @@ def _overview_context(request, client, distance_form=None) -> dict:
 
 @role_required(roles.SEES_TEAM_CLIENTS)
 def overview(request, pk: int):
-    client = _client_or_404(request, pk)
+    client = client_or_404(request, pk)
     log_access(user=request.user, client=client, view="diagnose")
     return render(request, "diagnosis/overview.html", _overview_context(request, client))
 
@@ -151,7 +144,7 @@ def overview(request, pk: int):
 @require_POST
 @role_required(roles.JUDGES_DISTANCE)
 def distance(request, pk: int):
-    client = _client_or_404(request, pk)
+    client = client_or_404(request, pk)
     form = DistanceForm(request.POST)
     if form.is_valid():
         try:
@@ -188,7 +181,7 @@ def _ladder_initial(measurement: LadderMeasurement | None) -> dict:
 @require_http_methods(["GET", "POST"])
 @role_required(roles.RECORDS_DIAGNOSIS)
 def ladder_new(request, pk: int):
-    client = _client_or_404(request, pk)
+    client = client_or_404(request, pk)
     corrects = _correction(request, LadderMeasurement.objects.filter(client=client))
     steps = services.steps_for(client.municipality_id)
     if request.method == "POST":
@@ -226,7 +219,7 @@ def ladder_new(request, pk: int):
 @require_http_methods(["GET", "POST"])
 @role_required(roles.RECORDS_DIAGNOSIS)
 def zrm_new(request, pk: int):
-    client = _client_or_404(request, pk)
+    client = client_or_404(request, pk)
     corrects = _correction(request, ZrmMeasurement.objects.filter(client=client).prefetch_related("scores"))
     version = (request.POST.get("version") or request.GET.get("versie")
                or (corrects.version if corrects else ZrmVersion.ZRM_2017))
@@ -283,7 +276,7 @@ def _intake_initial(intake: Intake | None, form_fields) -> dict:
 @require_http_methods(["GET", "POST"])
 @role_required(roles.RECORDS_DIAGNOSIS)
 def intake_new(request, pk: int):
-    client = _client_or_404(request, pk)
+    client = client_or_404(request, pk)
     queryset = Intake.objects.filter(client=client)
     if request.user.has_role(roles.SEES_HEALTH | roles.SEES_ADDICTION):
         queryset = queryset.select_related("special_categories")

@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -25,9 +25,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kansrijk.accounts import roles
 from kansrijk.accounts.decorators import role_required
 from kansrijk.accounts.models import Team, User
-from kansrijk.audit.services import log_access, log_bulk_access
-from kansrijk.caseload.models import Client
-from kansrijk.caseload.selectors import client_detail
+from kansrijk.audit.services import log_access, log_bulk_access, log_bulk_access_by_ids
+from kansrijk.caseload.views import client_or_404
 from kansrijk.catalogue.forms import apply_service_errors
 from kansrijk.core.ids import parse_id
 
@@ -38,15 +37,6 @@ from .models import Campaign, ClientSegment, Contact, Segment, Segmentation
 PAGE_SIZE = 50
 EXPORT_LIMIT = 20000
 PROGRESS_KEYS = ("invited", "reached", "seen", "diagnosed")
-# The access-log fields of a client; enough for ``log_bulk_access``.
-ACCESS_FIELDS = ("pk", "client_number", "municipality_id", "client_manager_id", "team_id")
-
-
-def _client_or_404(request, pk: int) -> Client:
-    client = client_detail(user=request.user, pk=pk)
-    if client is None:
-        raise Http404
-    return client
 
 
 # --- Contacts -------------------------------------------------------------------------------------------------------
@@ -56,7 +46,7 @@ def _client_or_404(request, pk: int) -> Client:
 @role_required(roles.SEES_TEAM_CLIENTS)
 def contacts(request, pk: int):
     """The client's contacts that this role may read, newest first, and the form to record one."""
-    client = _client_or_404(request, pk)
+    client = client_or_404(request, pk)
     user = request.user
     can_record = user.has_role(roles.RECORDS_CONTACTS)
     form = None
@@ -95,7 +85,7 @@ def contacts(request, pk: int):
 @role_required(roles.RECORDS_DIAGNOSIS | roles.ASSIGNS_CLIENTS)
 def client_segment(request, pk: int):
     """Place the client in a group of each of the municipality's segmentations."""
-    client = _client_or_404(request, pk)
+    client = client_or_404(request, pk)
     segmentations = list(Segmentation.objects.filter(municipality_id=client.municipality_id)
                          .prefetch_related("segments"))
     current = dict(ClientSegment.objects.filter(client=client).values_list("segmentation_id", "segment_id"))
@@ -163,7 +153,7 @@ def worklist(request):
     ids = [item.client_id for item in page.object_list]
     rows = []
     if ids:
-        log_bulk_access(user=user, clients=Client.objects.filter(pk__in=ids).only(*ACCESS_FIELDS), view="werklijst")
+        log_bulk_access_by_ids(user=user, client_ids=ids, view="werklijst")
         invitable = selectors.invitable_for(user, ids)
         managers = ({u.pk: u for u in User.objects.filter(pk__in={i.client_manager_id for i in page.object_list})}
                     if user.has_role(roles.SEES_TEAM_WORKLISTS) else {})
@@ -189,9 +179,7 @@ def worklist_export(request):
     _form, items, data = _worklist(request)
     items = _with_reason(items, data.get("reason"))[:EXPORT_LIMIT]
     ids = [item.client_id for item in items]
-    for start in range(0, len(ids), 5000):
-        log_bulk_access(user=user, clients=Client.objects.filter(pk__in=ids[start:start + 5000]).only(*ACCESS_FIELDS),
-                        view="export")
+    log_bulk_access_by_ids(user=user, client_ids=ids, view="export")
     managers = {u.pk: u for u in User.objects.filter(pk__in={item.client_manager_id for item in items})}
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")

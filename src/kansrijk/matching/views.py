@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -14,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 from kansrijk.accounts import roles
 from kansrijk.accounts.decorators import role_required
 from kansrijk.audit.services import log_access
-from kansrijk.caseload.selectors import client_detail
+from kansrijk.caseload.views import client_or_404
 from kansrijk.catalogue.forms import apply_service_errors
 from kansrijk.catalogue.models import Approach
 
@@ -27,9 +26,7 @@ from .models import Decision
 @role_required(roles.SEES_RECOMMENDATIONS)
 def recommendations(request, pk: int):
     user = request.user
-    client = client_detail(user=user, pk=pk)
-    if client is None:
-        raise Http404
+    client = client_or_404(request, pk)
     can_decide = user.has_role(roles.RECOMMENDS_APPROACHES)
     form = None
     if request.method == "POST":

@@ -14,20 +14,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kansrijk.accounts import roles
 from kansrijk.accounts.decorators import role_required
 from kansrijk.audit.services import log_access
-from kansrijk.caseload.selectors import client_detail
+from kansrijk.caseload.views import client_or_404
 from kansrijk.catalogue.forms import apply_service_errors
 from kansrijk.core.ids import parse_id
 
 from . import selectors, services
 from .forms import AgreementForm, PlanForms
 from .pdf import render_plan
-
-
-def _client_or_404(request, pk: int):
-    client = client_detail(user=request.user, pk=pk)
-    if client is None:
-        raise Http404
-    return client
 
 
 def _version_or_404(client, plan_pk: int):
@@ -57,14 +50,14 @@ def _overview(request, client, *, shown=None, agreement_form=None, status=200):
 
 @role_required(roles.SEES_PLANS)
 def plan(request, pk: int):
-    return _overview(request, _client_or_404(request, pk))
+    return _overview(request, client_or_404(request, pk))
 
 
 @require_http_methods(["GET", "POST"])
 @role_required(roles.MAKES_PLANS)
 def plan_edit(request, pk: int):
     """A new version, filled in from the latest (or empty for the first plan)."""
-    client = _client_or_404(request, pk)
+    client = client_or_404(request, pk)
     latest = selectors.latest_plan(client)
     if request.method == "POST":
         forms = PlanForms(request.POST)
@@ -93,7 +86,7 @@ def plan_edit(request, pk: int):
 @require_POST
 @role_required(roles.MAKES_PLANS)
 def plan_agree(request, pk: int, plan_pk: int):
-    client = _client_or_404(request, pk)
+    client = client_or_404(request, pk)
     version = _version_or_404(client, plan_pk)
     form = AgreementForm(request.POST)
     if form.is_valid():
@@ -110,7 +103,7 @@ def plan_agree(request, pk: int, plan_pk: int):
 
 @role_required(roles.SEES_PLANS)
 def plan_pdf(request, pk: int, plan_pk: int):
-    client = _client_or_404(request, pk)
+    client = client_or_404(request, pk)
     version = _version_or_404(client, plan_pk)
     log_access(user=request.user, client=client, view="plan_pdf")
     response = HttpResponse(render_plan(version), content_type="application/pdf")

@@ -1,11 +1,9 @@
 """The diagnosis API: ladder, ZRM, intakes and distance nested under a client, and the choosable steps."""
 
-import functools
 from datetime import timedelta
 
 import pytest
 from django.db import connection
-from django.test import Client as DjangoClient
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -16,17 +14,6 @@ from kansrijk.diagnosis.instruments import ZRM_DOMAINS
 from kansrijk.diagnosis.models import DistanceJudgement, IntakeSpecialCategories, LadderMeasurement, LadderStep
 
 ALL_2017 = {key: 3 for key, _label in ZRM_DOMAINS["2017"]}
-
-
-@pytest.fixture
-def login(db):
-    """A logged-in test client of its own per user (several users in one test), posting JSON."""
-    def _login(user):
-        api = DjangoClient()
-        api.force_login(user)
-        api.post = functools.partial(DjangoClient.post, api, content_type="application/json")
-        return api
-    return _login
 
 
 def url(name, client, **extra):
@@ -56,16 +43,16 @@ def ladder(world, client, code="3", days_ago=10, by="klantmanager"):
 @pytest.mark.parametrize("role, status", [("klantmanager", 200), ("teamleider", 200), ("wijkteammedewerker", 200),
                                           ("beheerder", 403), ("beleidsmedewerker", 403), ("aanbieder", 403),
                                           ("werkgeversdienstverlener", 403)])
-def test_reading_per_role(world, login, name, role, status):
-    response = login(world.users[role]).get(url(name, world.own))
+def test_reading_per_role(world, api_login, name, role, status):
+    response = api_login(world.users[role]).get(url(name, world.own))
     assert response.status_code == status
     if status == 403:
         assert problem(response)["status"] == 403
 
 
 @pytest.mark.parametrize("name", ["ladder", "zrm", "intakes", "distance"])
-def test_outside_scope_is_404_for_read_and_write(world, login, name):
-    api = login(world.users["klantmanager"])
+def test_outside_scope_is_404_for_read_and_write(world, api_login, name):
+    api = api_login(world.users["klantmanager"])
     for client in (world.other_team_client, world.other_muni_client):
         assert api.get(url(name, client)).status_code == 404
         assert api.post(url(name, client), {}).status_code == 404
@@ -75,8 +62,8 @@ def test_outside_scope_is_404_for_read_and_write(world, login, name):
 
 @pytest.mark.parametrize("role, status", [("klantmanager", 201), ("wijkteammedewerker", 201), ("teamleider", 403),
                                           ("beheerder", 403)])
-def test_recording_a_ladder_step_per_role(world, login, role, status):
-    response = login(world.users[role]).post(url("ladder", world.own), {"steps": ["3"]})
+def test_recording_a_ladder_step_per_role(world, api_login, role, status):
+    response = api_login(world.users[role]).post(url("ladder", world.own), {"steps": ["3"]})
     assert response.status_code == status
     assert LadderMeasurement.objects.count() == (1 if status == 201 else 0)
 
@@ -84,9 +71,9 @@ def test_recording_a_ladder_step_per_role(world, login, role, status):
 # --- ladder ----------------------------------------------------------------------------------------------------------
 
 
-def test_ladder_history_with_substeps_and_access_log(world, login):
+def test_ladder_history_with_substeps_and_access_log(world, api_login):
     services.adopt_example_substeps(municipality=world.muni)
-    api = login(world.users["klantmanager"])
+    api = api_login(world.users["klantmanager"])
     response = api.post(url("ladder", world.own), {"steps": ["2.3", "2.4"], "note": "Af en toe een tegenprestatie"})
     assert response.status_code == 201, response.content
     created = response.json()
@@ -98,8 +85,8 @@ def test_ladder_history_with_substeps_and_access_log(world, login):
     assert views == [("api_trede", world.own.pk), ("api_trede", world.own.pk)]
 
 
-def test_ladder_by_step_ids_and_correction(world, login):
-    api = login(world.users["klantmanager"])
+def test_ladder_by_step_ids_and_correction(world, api_login):
+    api = api_login(world.users["klantmanager"])
     first = api.post(url("ladder", world.own), {"steps": ["2"]}).json()
     step4 = LadderStep.objects.get(municipality=None, code="4")
     response = api.post(url("ladder", world.own), {"step_ids": [step4.pk], "corrects": first["id"]})
@@ -111,8 +98,8 @@ def test_ladder_by_step_ids_and_correction(world, login):
     assert invalid(api.post(url("ladder", world.own), {"steps": ["3"], "corrects": other.pk})) == {"corrects"}
 
 
-def test_ladder_override_needs_a_reason(world, login):
-    api = login(world.users["klantmanager"])
+def test_ladder_override_needs_a_reason(world, api_login):
+    api = api_login(world.users["klantmanager"])
     answers = {"sociale_contacten": True}  # proposes trede 2
     assert invalid(api.post(url("ladder", world.own), {"steps": ["4"], "answers": answers})) == {"override_reason"}
     response = api.post(url("ladder", world.own), {"steps": ["4"], "answers": answers,
@@ -121,8 +108,8 @@ def test_ladder_override_needs_a_reason(world, login):
     assert response.json()["proposed_trede"] == 2 and response.json()["trede"] == 4
 
 
-def test_ladder_invalid_input(world, login):
-    api = login(world.users["klantmanager"])
+def test_ladder_invalid_input(world, api_login):
+    api = api_login(world.users["klantmanager"])
     assert invalid(api.post(url("ladder", world.own), {})) == {"steps"}
     assert invalid(api.post(url("ladder", world.own), {"steps": ["9"]})) == {"steps"}
     future = (timezone.localdate() + timedelta(days=3)).isoformat()
@@ -131,8 +118,8 @@ def test_ladder_invalid_input(world, login):
     assert body["status"] == 400 and "9" in body["invalidParams"][0]["reason"]
 
 
-def test_ladder_list_has_a_fixed_query_count(world, login):
-    api = login(world.users["klantmanager"])
+def test_ladder_list_has_a_fixed_query_count(world, api_login):
+    api = api_login(world.users["klantmanager"])
     ladder(world, world.own)
 
     def count():
@@ -148,33 +135,33 @@ def test_ladder_list_has_a_fixed_query_count(world, login):
     assert count() == one
 
 
-def test_ladder_steps_of_the_municipality(world, login):
-    api = login(world.users["klantmanager"])
+def test_ladder_steps_of_the_municipality(world, api_login):
+    api = api_login(world.users["klantmanager"])
     assert [s["code"] for s in api.get(reverse("api:ladderstep-list")).json()] == ["1", "2", "3", "4", "5", "6"]
     services.adopt_example_substeps(municipality=world.muni)
     codes = [s["code"] for s in api.get(reverse("api:ladderstep-list")).json()]
     assert codes == ["1", "2.1", "2.2", "2.3", "2.4", "2.5", "2.6", "3", "4", "5", "6"]
     assert invalid(api.get(reverse("api:ladderstep-list"), {"gemeente": "9998"})) == {"gemeente"}
-    assert login(world.users["aanbieder"]).get(reverse("api:ladderstep-list")).status_code == 403
+    assert api_login(world.users["aanbieder"]).get(reverse("api:ladderstep-list")).status_code == 403
 
 
 # --- ZRM -----------------------------------------------------------------------------------------------------------
 
 
-def test_zrm_recorded_and_shown_per_role(world, login):
-    api = login(world.users["klantmanager"])
+def test_zrm_recorded_and_shown_per_role(world, api_login):
+    api = api_login(world.users["klantmanager"])
     response = api.post(url("zrm", world.own), {"version": "2017", "levels": {**ALL_2017, "financien": 1}})
     assert response.status_code == 201, response.content
     assert response.json()["levels"]["financien"] == 1 and len(response.json()["levels"]) == 13
-    lead = login(world.users["teamleider"]).get(url("zrm", world.own)).json()["results"][0]["levels"]
+    lead = api_login(world.users["teamleider"]).get(url("zrm", world.own)).json()["results"][0]["levels"]
     assert "geestelijke_gezondheid" not in lead and "middelengebruik" not in lead and lead["financien"] == 1
-    team = login(world.users["wijkteammedewerker"]).get(url("zrm", world.own)).json()["results"][0]["levels"]
+    team = api_login(world.users["wijkteammedewerker"]).get(url("zrm", world.own)).json()["results"][0]["levels"]
     assert team["geestelijke_gezondheid"] == 3
     assert AccessLog.objects.filter(view="api_zrm").count() == 3
 
 
-def test_zrm_half_score_missing_domain_and_wrong_version(world, login):
-    api = login(world.users["klantmanager"])
+def test_zrm_half_score_missing_domain_and_wrong_version(world, api_login):
+    api = api_login(world.users["klantmanager"])
     levels = {**ALL_2017, "financien": 2.5}
     del levels["justitie"]
     assert invalid(api.post(url("zrm", world.own), {"version": "2017", "levels": levels})) == {
@@ -190,9 +177,9 @@ def test_zrm_half_score_missing_domain_and_wrong_version(world, login):
     assert not world.own.zrm_measurements.exists()
 
 
-def test_zrm_older_version(world, login):
+def test_zrm_older_version(world, api_login):
     levels = {key: 4 for key, _label in ZRM_DOMAINS["2013"]}
-    response = login(world.users["wijkteammedewerker"]).post(url("zrm", world.own), {"version": "2013",
+    response = api_login(world.users["wijkteammedewerker"]).post(url("zrm", world.own), {"version": "2013",
                                                                                       "levels": levels})
     assert response.status_code == 201 and response.json()["version"] == "2013"
     assert len(response.json()["levels"]) == 11
@@ -206,43 +193,43 @@ INTAKE = {"housing": "stabiel", "debts": "regeling", "dutch_speaking": "B1", "ed
           "work_exemption_until": None, "regime": "participatiewet"}
 
 
-def test_intake_with_special_categories_per_role(world, login):
-    api = login(world.users["klantmanager"])
+def test_intake_with_special_categories_per_role(world, api_login):
+    api = api_login(world.users["klantmanager"])
     response = api.post(url("intakes", world.own), {**INTAKE, "special_categories": {
         "physical_health": "Rugklachten", "addiction": "Alcohol, in behandeling"}})
     assert response.status_code == 201, response.content
     assert response.json()["special_categories"] == {"physical_health": "Rugklachten", "mental_health": "",
                                                      "addiction": "Alcohol, in behandeling"}
     assert IntakeSpecialCategories.objects.get().physical_health == "Rugklachten"
-    seen = login(world.users["teamleider"]).get(url("intakes", world.own)).json()["results"][0]
+    seen = api_login(world.users["teamleider"]).get(url("intakes", world.own)).json()["results"][0]
     assert seen["special_categories"] is None and seen["housing"] == "stabiel" and seen["hours_per_week"] == 20
     assert "Rugklachten" not in str(seen)
-    team = login(world.users["wijkteammedewerker"]).get(url("intakes", world.own)).json()["results"][0]
+    team = api_login(world.users["wijkteammedewerker"]).get(url("intakes", world.own)).json()["results"][0]
     assert team["special_categories"]["addiction"] == "Alcohol, in behandeling"
     assert AccessLog.objects.filter(view="api_keukentafelgesprek").count() == 3
 
 
-def test_intake_special_categories_need_the_role(world, login, monkeypatch):
+def test_intake_special_categories_need_the_role(world, api_login, monkeypatch):
     # No role that records a diagnosis lacks health today; the rule stands on its own (services.record_intake).
     from kansrijk.accounts import roles
 
     monkeypatch.setattr(roles, "SEES_HEALTH", frozenset({"teamleider"}))
-    api = login(world.users["wijkteammedewerker"])
+    api = api_login(world.users["wijkteammedewerker"])
     response = api.post(url("intakes", world.own), {**INTAKE, "special_categories": {"mental_health": "Somber"}})
     assert response.status_code == 403 and problem(response)["status"] == 403
     assert not world.own.intakes.exists()
     assert api.post(url("intakes", world.own), INTAKE).status_code == 201
 
 
-def test_intake_invalid_input(world, login):
-    api = login(world.users["klantmanager"])
+def test_intake_invalid_input(world, api_login):
+    api = api_login(world.users["klantmanager"])
     assert invalid(api.post(url("intakes", world.own), {**INTAKE, "housing": "kasteel", "hours_per_week": 80})) == {
         "housing", "hours_per_week"}
     assert invalid(api.post(url("intakes", world.own), {**INTAKE, "measured_on": "2999-01-01"})) == {"measured_on"}
 
 
-def test_intake_list_has_a_fixed_query_count(world, login):
-    api = login(world.users["klantmanager"])
+def test_intake_list_has_a_fixed_query_count(world, api_login):
+    api = api_login(world.users["klantmanager"])
     api.post(url("intakes", world.own), INTAKE)
 
     def count():
@@ -259,8 +246,8 @@ def test_intake_list_has_a_fixed_query_count(world, login):
 # --- distance --------------------------------------------------------------------------------------------------------
 
 
-def test_distance_indicator_and_judgement(world, login):
-    api = login(world.users["klantmanager"])
+def test_distance_indicator_and_judgement(world, api_login):
+    api = api_login(world.users["klantmanager"])
     empty = api.get(url("distance", world.own)).json()
     assert empty["derived"] is None and empty["judgement"] is None and "diagnose" in empty["reasons"][0]
     ladder(world, world.own, "2")
@@ -274,18 +261,18 @@ def test_distance_indicator_and_judgement(world, login):
     assert AccessLog.objects.filter(view="api_afstand", client=world.own).count() == 4
 
 
-def test_distance_judgement_rules(world, login):
-    assert login(world.users["wijkteammedewerker"]).post(url("distance", world.own), {
+def test_distance_judgement_rules(world, api_login):
+    assert api_login(world.users["wijkteammedewerker"]).post(url("distance", world.own), {
         "distance": "groot", "reason": "x"}).status_code == 403
-    api = login(world.users["klantmanager"])
+    api = api_login(world.users["klantmanager"])
     assert invalid(api.post(url("distance", world.own), {"distance": "enorm", "reason": "x"})) == {"distance"}
     assert invalid(api.post(url("distance", world.own), {"distance": "groot", "reason": ""})) == {"reason"}
     assert invalid(api.post(url("distance", world.own), {"distance": "groot", "reason": "   "})) == {"reason"}
     assert not DistanceJudgement.objects.exists()
 
 
-def test_schema_documents_the_endpoints(world, login):
-    schema = login(world.users["klantmanager"]).get(reverse("api:schema"), HTTP_ACCEPT="application/json")
+def test_schema_documents_the_endpoints(world, api_login):
+    schema = api_login(world.users["klantmanager"]).get(reverse("api:schema"), HTTP_ACCEPT="application/json")
     assert schema.status_code == 200
     text = schema.content.decode()
     for path in ("/api/v1/clients/{client_pk}/ladder/", "/api/v1/clients/{client_pk}/zrm/",

@@ -18,7 +18,7 @@ from kansrijk.accounts import roles
 from kansrijk.accounts.models import Team, User
 from kansrijk.accounts.permissions import role_permission
 from kansrijk.accounts.roles import Role
-from kansrijk.audit.services import log_bulk_access
+from kansrijk.audit.services import log_bulk_access_by_ids
 from kansrijk.caseload.models import Client
 from kansrijk.core.ids import parse_id
 from kansrijk.diagnosis.api.viewsets import CLIENT_PARAMETER, ClientNestedViewSet, call
@@ -48,8 +48,6 @@ PlacesInSegments = role_permission(roles.RECORDS_DIAGNOSIS | roles.ASSIGNS_CLIEN
 SeesSegmentations = role_permission(roles.SEES_TEAM_CLIENTS | roles.ADMINISTERS, "SeesSegmentations")
 
 REASON_CODES = [value for name, value in vars(Reason).items() if name.isupper()]
-# The access-log fields of a client; enough for ``log_bulk_access``.
-ACCESS_FIELDS = ("pk", "client_number", "municipality_id", "client_manager_id", "team_id")
 
 
 @extend_schema_view(
@@ -174,8 +172,7 @@ class WorklistView(GenericAPIView):
         page = self.paginate_queryset(items)
         ids = [item.client_id for item in page]
         if ids:
-            log_bulk_access(user=request.user, clients=Client.objects.filter(pk__in=ids).only(*ACCESS_FIELDS),
-                            view="api_werklijst")
+            log_bulk_access_by_ids(user=request.user, client_ids=ids, view="api_werklijst")
         managers = {u.pk: u for u in User.objects.filter(pk__in={item.client_manager_id for item in page})}
         data = WorklistItemSerializer(page, many=True, context={"request": request, "managers": managers}).data
         return self.get_paginated_response(data)
@@ -235,13 +232,8 @@ class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
         if municipality is None:
             raise ValidationError({"gemeente": [f"U werkt niet voor gemeente {code}." if code else
                                                 "U bent aan geen gemeente gekoppeld."]})
-        team = data.get("team")
-        if team is not None and not request.user.teams.filter(pk=team, municipality=municipality).exists():
-            raise ValidationError({"team": ["Kies een van uw eigen teams in deze gemeente."]})
-        segment = data.get("segment")
-        if segment is not None and not Segment.objects.filter(
-                pk=segment, segmentation__municipality=municipality).exists():
-            raise ValidationError({"segment": ["Kies een klantgroep van deze gemeente."]})
+        # Team and client group are checked by the service, like everything else about the selection.
+        team, segment = data.get("team"), data.get("segment")
         criteria = CampaignCriteria(municipality_id=municipality.pk, min_benefit_years=data.get("min_benefit_years"),
                                     no_contact_months=data.get("no_contact_months"), trede_max=data.get("trede_max"),
                                     team_id=team, without_diagnosis=data["without_diagnosis"], segment_id=segment)

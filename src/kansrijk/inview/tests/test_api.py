@@ -1,12 +1,10 @@
 """The in-view API: contacts nested under a client, the worklist and review campaigns."""
 
-import functools
 from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.test import Client as DjangoClient
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -25,17 +23,6 @@ from kansrijk.inview.models import (
     Segmentation,
 )
 from kansrijk.inview.selectors import CampaignCriteria, Reason
-
-
-@pytest.fixture
-def login(db):
-    """A logged-in test client of its own per user (several users in one test), posting JSON."""
-    def _login(user):
-        api = DjangoClient()
-        api.force_login(user)
-        api.post = functools.partial(DjangoClient.post, api, content_type="application/json")
-        return api
-    return _login
 
 
 def contacts_url(client):
@@ -73,24 +60,24 @@ def rhythm(world):
     ("klantmanager", 200, 201), ("teamleider", 200, 201), ("wijkteammedewerker", 200, 201),
     ("beheerder", 403, 403), ("beleidsmedewerker", 403, 403), ("aanbieder", 403, 403),
     ("werkgeversdienstverlener", 403, 403)])
-def test_contacts_per_role(world, login, role, read, write):
-    api = login(world.users[role])
+def test_contacts_per_role(world, api_login, role, read, write):
+    api = api_login(world.users[role])
     assert api.get(contacts_url(world.own)).status_code == read
     body = {"contacted_on": timezone.localdate().isoformat(), "channel": "telefoon", "summary": "Gebeld",
             "confidentiality": "sociaal"}
     assert api.post(contacts_url(world.own), body).status_code == write
 
 
-def test_contacts_outside_scope_are_404(world, login):
-    api = login(world.users["klantmanager"])
+def test_contacts_outside_scope_are_404(world, api_login):
+    api = api_login(world.users["klantmanager"])
     for client in (world.other_team_client, world.other_muni_client):
         assert api.get(contacts_url(client)).status_code == 404
         assert api.post(contacts_url(client), {"summary": "x"}).status_code == 404
     assert not AccessLog.objects.exists() and not Contact.objects.exists()
 
 
-def test_recording_and_reading_contacts(world, login):
-    api = login(world.users["klantmanager"])
+def test_recording_and_reading_contacts(world, api_login):
+    api = api_login(world.users["klantmanager"])
     response = api.post(contacts_url(world.own), {
         "contacted_on": timezone.localdate().isoformat(), "channel": "huisbezoek", "with_whom": "cliënt en partner",
         "summary": "Huisbezoek over de schulden.", "follow_up": "Schuldhulp bellen",
@@ -103,21 +90,21 @@ def test_recording_and_reading_contacts(world, login):
     assert list(AccessLog.objects.values_list("view", flat=True)) == ["api_contacten", "api_contacten"]
 
 
-def test_contacts_respect_confidentiality_per_role(world, login):
+def test_contacts_respect_confidentiality_per_role(world, api_login):
     social = contact(world, world.own, confidentiality="sociaal")
     work = contact(world, world.own)
     secret = contact(world, world.own, confidentiality="vertrouwelijk")
 
     def seen(role):
-        return {c["id"] for c in login(world.users[role]).get(contacts_url(world.own)).json()["results"]}
+        return {c["id"] for c in api_login(world.users[role]).get(contacts_url(world.own)).json()["results"]}
 
     assert seen("wijkteammedewerker") == {social.pk}
     assert seen("teamleider") == {social.pk, work.pk}
     assert seen("klantmanager") == {social.pk, work.pk, secret.pk}
 
 
-def test_neighbourhood_team_records_the_social_part_only(world, login):
-    api = login(world.users["wijkteammedewerker"])
+def test_neighbourhood_team_records_the_social_part_only(world, api_login):
+    api = api_login(world.users["wijkteammedewerker"])
     body = {"contacted_on": timezone.localdate().isoformat(), "channel": "persoonlijk", "summary": "Koffie gedronken"}
     for level in ("werk_inkomen", "vertrouwelijk"):
         response = api.post(contacts_url(world.own), {**body, "confidentiality": level})
@@ -130,8 +117,8 @@ def test_neighbourhood_team_records_the_social_part_only(world, login):
     assert [c["id"] for c in api.get(contacts_url(world.own)).json()["results"]] == [response.json()["id"]]
 
 
-def test_contact_invalid_input_is_a_problem_detail(world, login):
-    api = login(world.users["klantmanager"])
+def test_contact_invalid_input_is_a_problem_detail(world, api_login):
+    api = api_login(world.users["klantmanager"])
     tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
     assert invalid(api.post(contacts_url(world.own), {"contacted_on": tomorrow, "channel": "duif", "summary": " ",
                                                       "confidentiality": "geheim"})) == {
@@ -140,8 +127,8 @@ def test_contact_invalid_input_is_a_problem_detail(world, login):
     assert not Contact.objects.exists()
 
 
-def test_contact_list_has_a_fixed_query_count(world, login):
-    api = login(world.users["klantmanager"])
+def test_contact_list_has_a_fixed_query_count(world, api_login):
+    api = api_login(world.users["klantmanager"])
     contact(world, world.own)
 
     def count():
@@ -158,8 +145,8 @@ def test_contact_list_has_a_fixed_query_count(world, login):
 # --- worklist -------------------------------------------------------------------------------------------------------
 
 
-def test_worklist_items_with_reasons_and_access_log(rhythm, login):
-    api = login(rhythm.users["klantmanager"])
+def test_worklist_items_with_reasons_and_access_log(rhythm, api_login):
+    api = api_login(rhythm.users["klantmanager"])
     response = api.get(reverse("api:worklist"))
     assert response.status_code == 200
     items = response.json()["results"]
@@ -181,13 +168,13 @@ def test_worklist_items_with_reasons_and_access_log(rhythm, login):
     assert invalid(api.get(reverse("api:worklist"), {"reason": "onzin"})) == {"reason"}
 
 
-def test_worklist_team_filters_only_for_the_team_lead(rhythm, login):
-    api = login(rhythm.users["klantmanager"])
+def test_worklist_team_filters_only_for_the_team_lead(rhythm, api_login):
+    api = api_login(rhythm.users["klantmanager"])
     response = api.get(reverse("api:worklist"), {"team": rhythm.team.pk})
     assert response.status_code == 403 and problem(response)["status"] == 403
     assert api.get(reverse("api:worklist"), {"client_manager": rhythm.colleague.pk}).status_code == 403
 
-    lead = login(rhythm.users["teamleider"])
+    lead = api_login(rhythm.users["teamleider"])
     numbers = {i["client_number"] for i in lead.get(reverse("api:worklist")).json()["results"]}
     assert numbers == {rhythm.own.client_number, rhythm.teammate.client_number}
     team = lead.get(reverse("api:worklist"), {"team": rhythm.team.pk}).json()["results"]
@@ -202,12 +189,12 @@ def test_worklist_team_filters_only_for_the_team_lead(rhythm, login):
 
 @pytest.mark.parametrize("role, status", [("klantmanager", 200), ("teamleider", 200), ("wijkteammedewerker", 403),
                                           ("beheerder", 403), ("beleidsmedewerker", 403)])
-def test_worklist_per_role(world, login, role, status):
-    assert login(world.users[role]).get(reverse("api:worklist")).status_code == status
+def test_worklist_per_role(world, api_login, role, status):
+    assert api_login(world.users[role]).get(reverse("api:worklist")).status_code == status
 
 
-def test_worklist_query_count_does_not_grow(rhythm, login):
-    api = login(rhythm.users["klantmanager"])
+def test_worklist_query_count_does_not_grow(rhythm, api_login):
+    api = api_login(rhythm.users["klantmanager"])
 
     def count():
         with CaptureQueriesContext(connection) as queries:
@@ -225,8 +212,8 @@ def test_worklist_query_count_does_not_grow(rhythm, login):
 # --- campaigns ------------------------------------------------------------------------------------------------------
 
 
-def test_campaign_create_list_detail_and_invited(rhythm, login):
-    lead = login(rhythm.users["teamleider"])
+def test_campaign_create_list_detail_and_invited(rhythm, api_login):
+    lead = api_login(rhythm.users["teamleider"])
     response = lead.post(reverse("api:campaign-list"), {"name": "Doorlichting 2026", "min_benefit_years": 2,
                                                         "no_contact_months": 12})
     assert response.status_code == 201, response.content
@@ -240,7 +227,7 @@ def test_campaign_create_list_detail_and_invited(rhythm, login):
     assert [c["id"] for c in listed] == [campaign["id"]] and listed[0]["progress"]["total"] == 2
 
     # The client manager marks their own invitation; the colleague's is not theirs to mark.
-    manager = login(rhythm.users["klantmanager"])
+    manager = api_login(rhythm.users["klantmanager"])
     invited = reverse("api:campaign-invited", args=[campaign["id"]])
     marked = manager.post(invited, {"client_ids": [rhythm.own.pk, rhythm.teammate.pk]})
     assert marked.status_code == 200 and marked.json() == {"marked": 1}
@@ -253,11 +240,11 @@ def test_campaign_create_list_detail_and_invited(rhythm, login):
     assert not CampaignInvitation.objects.filter(invited_on__isnull=True).exists()
 
 
-def test_closing_a_campaign(rhythm, login):
-    lead = login(rhythm.users["teamleider"])
+def test_closing_a_campaign(rhythm, api_login):
+    lead = api_login(rhythm.users["teamleider"])
     campaign = lead.post(reverse("api:campaign-list"), {"name": "Doorlichting 2026", "min_benefit_years": 2}).json()
     close = reverse("api:campaign-close", args=[campaign["id"]])
-    assert login(rhythm.users["klantmanager"]).post(close).status_code == 403
+    assert api_login(rhythm.users["klantmanager"]).post(close).status_code == 403
     response = lead.post(close)
     assert response.status_code == 200 and response.json()["closed_on"] == timezone.localdate().isoformat()
     assert invalid(lead.post(close)) == {"campaign"}
@@ -266,13 +253,13 @@ def test_closing_a_campaign(rhythm, login):
     assert not CampaignInvitation.objects.filter(invited_on__isnull=False).exists()
 
 
-def test_campaign_permissions_and_invalid_input(rhythm, login):
-    manager = login(rhythm.users["klantmanager"])
+def test_campaign_permissions_and_invalid_input(rhythm, api_login):
+    manager = api_login(rhythm.users["klantmanager"])
     assert manager.get(reverse("api:campaign-list")).status_code == 403
     assert manager.post(reverse("api:campaign-list"), {"name": "x"}).status_code == 403
-    assert login(rhythm.users["wijkteammedewerker"]).get(reverse("api:campaign-list")).status_code == 403
+    assert api_login(rhythm.users["wijkteammedewerker"]).get(reverse("api:campaign-list")).status_code == 403
 
-    lead = login(rhythm.users["teamleider"])
+    lead = api_login(rhythm.users["teamleider"])
     assert invalid(lead.post(reverse("api:campaign-list"), {"name": " "})) == {"name"}
     assert invalid(lead.post(reverse("api:campaign-list"), {"name": "x", "trede_max": 9})) == {"trede_max"}
     assert invalid(lead.post(reverse("api:campaign-list"), {"name": "x", "gemeente": "9998"})) == {"gemeente"}
@@ -285,18 +272,18 @@ def test_campaign_permissions_and_invalid_input(rhythm, login):
     assert not Campaign.objects.exists()
 
 
-def test_campaign_for_a_client_group(rhythm, login):
+def test_campaign_for_a_client_group(rhythm, api_login):
     zorg = Segment.objects.create(name="Zorg", segmentation=Segmentation.objects.create(municipality=rhythm.muni,
                                                                                         name="Klantgroepen"))
     services.place_in_segment(client=rhythm.teammate, segment=zorg, by=rhythm.users["teamleider"])
-    response = login(rhythm.users["teamleider"]).post(reverse("api:campaign-list"),
+    response = api_login(rhythm.users["teamleider"]).post(reverse("api:campaign-list"),
                                                       {"name": "Zorg in beeld", "segment": zorg.pk})
     assert response.status_code == 201, response.content
     assert response.json()["criteria"]["segment_id"] == zorg.pk
     assert list(CampaignInvitation.objects.values_list("client_id", flat=True)) == [rhythm.teammate.pk]
 
 
-def test_campaign_of_another_municipality_is_404(rhythm, login, world):
+def test_campaign_of_another_municipality_is_404(rhythm, api_login, world):
     from kansrijk.caseload.tests.factories import UserFactory
 
     other_lead = UserFactory(username="tl-buurdorp", role="teamleider", municipalities=[world.other_muni],
@@ -304,21 +291,21 @@ def test_campaign_of_another_municipality_is_404(rhythm, login, world):
     Client.objects.filter(pk=world.other_muni_client.pk).update(active_spell_start=date(2019, 1, 1))
     campaign = services.create_campaign(by=other_lead, name="Buurdorp",
                                         criteria=CampaignCriteria(municipality_id=world.other_muni.pk))
-    lead = login(rhythm.users["teamleider"])
+    lead = api_login(rhythm.users["teamleider"])
     assert lead.get(reverse("api:campaign-detail", args=[campaign.pk])).status_code == 404
-    manager = login(rhythm.users["klantmanager"])
+    manager = api_login(rhythm.users["klantmanager"])
     assert manager.post(reverse("api:campaign-invited", args=[campaign.pk]), {"client_ids": [1]}).status_code == 404
     assert lead.post(reverse("api:campaign-invited", args=[campaign.pk]), {"client_ids": [1]}).status_code == 404
 
 
-def test_a_team_lead_of_another_team_neither_sees_nor_marks_the_campaign(rhythm, login):
+def test_a_team_lead_of_another_team_neither_sees_nor_marks_the_campaign(rhythm, api_login):
     from kansrijk.caseload.tests.factories import UserFactory
 
     zuid_lead = UserFactory(username="tl-zuid", role="teamleider", municipalities=[rhythm.muni],
                             teams=[rhythm.other_team])
     campaign = services.create_campaign(by=rhythm.users["teamleider"], name="Noord",
                                         criteria=CampaignCriteria(municipality_id=rhythm.muni.pk))
-    other = login(zuid_lead)
+    other = api_login(zuid_lead)
     assert other.get(reverse("api:campaign-detail", args=[campaign.pk])).status_code == 404
     assert other.get(reverse("api:campaign-list")).json()["results"] == []
     # Through the service directly: clients outside the lead's teams are not marked.
@@ -343,13 +330,13 @@ def test_create_campaign_checks_team_and_client_group_itself(rhythm):
 
 
 @pytest.mark.parametrize("query", ["team=%C2%B2", "client_manager=%C2%B2", "team=99999999999999999999999"])
-def test_odd_worklist_filters_are_a_problem_not_a_crash(rhythm, login, query):
-    response = login(rhythm.users["teamleider"]).get(f"{reverse('api:worklist')}?{query}")
+def test_odd_worklist_filters_are_a_problem_not_a_crash(rhythm, api_login, query):
+    response = api_login(rhythm.users["teamleider"]).get(f"{reverse('api:worklist')}?{query}")
     assert response.status_code == 400 and problem(response)["invalidParams"]
 
 
-def test_absurd_ids_in_a_body_are_a_problem_not_a_crash(rhythm, login):
-    lead = login(rhythm.users["teamleider"])
+def test_absurd_ids_in_a_body_are_a_problem_not_a_crash(rhythm, api_login):
+    lead = api_login(rhythm.users["teamleider"])
     campaign = services.create_campaign(by=rhythm.users["teamleider"], name="Noord",
                                         criteria=CampaignCriteria(municipality_id=rhythm.muni.pk))
     invited = reverse("api:campaign-invited", args=[campaign.pk])
@@ -376,24 +363,24 @@ def segments_url(client):
     return reverse("api:client-segments-list", kwargs={"client_pk": client.pk})
 
 
-def test_segmentations_of_own_municipalities(groups, login):
-    listed = login(groups.users["klantmanager"]).get(reverse("api:segmentation-list")).json()["results"]
+def test_segmentations_of_own_municipalities(groups, api_login):
+    listed = api_login(groups.users["klantmanager"]).get(reverse("api:segmentation-list")).json()["results"]
     assert [(s["name"], s["municipality"], [g["name"] for g in s["segments"]]) for s in listed] == [
         ("Klantgroepen", "9999", ["Zorg", "Werk"])]
-    assert login(groups.users["aanbieder"]).get(reverse("api:segmentation-list")).status_code == 403
+    assert api_login(groups.users["aanbieder"]).get(reverse("api:segmentation-list")).status_code == 403
 
 
 @pytest.mark.parametrize("role, read, write", [
     ("klantmanager", 200, 201), ("teamleider", 200, 201), ("wijkteammedewerker", 200, 201),
     ("beheerder", 403, 403), ("beleidsmedewerker", 403, 403), ("aanbieder", 403, 403)])
-def test_client_segments_per_role(groups, login, role, read, write):
-    api = login(groups.users[role])
+def test_client_segments_per_role(groups, api_login, role, read, write):
+    api = api_login(groups.users[role])
     assert api.get(segments_url(groups.own)).status_code == read
     assert api.post(segments_url(groups.own), {"segment": groups.zorg.pk}).status_code == write
 
 
-def test_placing_replaces_within_a_segmentation_and_is_logged(groups, login):
-    api = login(groups.users["klantmanager"])
+def test_placing_replaces_within_a_segmentation_and_is_logged(groups, api_login):
+    api = api_login(groups.users["klantmanager"])
     assert api.post(segments_url(groups.own), {"segment": groups.zorg.pk}).status_code == 201
     response = api.post(segments_url(groups.own), {"segment": groups.werk.pk})
     assert response.status_code == 201 and response.json()["segment"]["name"] == "Werk"
@@ -402,8 +389,8 @@ def test_placing_replaces_within_a_segmentation_and_is_logged(groups, login):
     assert AccessLog.objects.filter(view="api_klantgroep", client=groups.own).count() == 3
 
 
-def test_placing_refuses_unknown_and_foreign_groups(groups, login):
-    api = login(groups.users["klantmanager"])
+def test_placing_refuses_unknown_and_foreign_groups(groups, api_login):
+    api = api_login(groups.users["klantmanager"])
     assert invalid(api.post(segments_url(groups.own), {"segment": groups.foreign.pk})) == {"segment"}
     assert invalid(api.post(segments_url(groups.own), {"segment": 999999})) == {"segment"}
     assert invalid(api.post(segments_url(groups.own), {})) == {"segment"}

@@ -1,7 +1,6 @@
 """The plan van aanpak: versions, the rules for goals, actions and agreements, the client's agreement, who may read
 and write it, the web form (empty rows, renumbering, errors next to the row), the API and the printable PDF."""
 
-import functools
 import io
 import json
 from datetime import timedelta
@@ -10,7 +9,6 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.db import connection
-from django.test import Client as DjangoClient
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -146,15 +144,6 @@ def _unagreed(plan):
 
 
 # --- Web pages ----------------------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def login(db):
-    def _login(user):
-        browser = DjangoClient()
-        browser.force_login(user)
-        return browser
-    return _login
 
 
 def form_data(goals=(), actions=(), agreements=(), previous=""):
@@ -296,18 +285,8 @@ def test_the_pdf_is_plain_dutch_for_the_client(world, login):
 # --- API ----------------------------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def api(db):
-    def _login(user):
-        client = DjangoClient()
-        client.force_login(user)
-        client.post = functools.partial(DjangoClient.post, client, content_type="application/json")
-        return client
-    return _login
-
-
-def test_plans_through_the_api(world, api):
-    manager = api(world.users["klantmanager"])
+def test_plans_through_the_api(world, api_login):
+    manager = api_login(world.users["klantmanager"])
     url = reverse("api:client-plans-list", kwargs={"client_pk": world.own.pk})
     body = {"situation": "Wil werken.", "goals": [
         {"description": "Werk in de zorg", "due_on": LATER.isoformat(), "target": "24 uur"},
@@ -333,8 +312,8 @@ def test_plans_through_the_api(world, api):
     assert bad.status_code == 400
     names = {p["name"] for p in bad.json()["invalidParams"]}
     assert names == {"goals[0].description", "goals[0].due_on"}
-    assert api(world.users["teamleider"]).post(url, body).status_code == 403
-    assert api(world.users["wijkteammedewerker"]).get(url).status_code == 403
+    assert api_login(world.users["teamleider"]).post(url, body).status_code == 403
+    assert api_login(world.users["wijkteammedewerker"]).get(url).status_code == 403
     other = reverse("api:client-plans-list", kwargs={"client_pk": world.other_team_client.pk})
     assert manager.get(other).status_code == 404
 
