@@ -25,6 +25,7 @@ urlpatterns = [
     path("klanten/", include("kansrijk.matching.urls")),
     path("", include("kansrijk.inview.urls")),
     path("catalogus/", include("kansrijk.catalogue.urls")),
+    path("uitwisseling/vum/", include("kansrijk.matching.vum.urls")),
     path("audit/", include("kansrijk.audit.urls")),
     path("beheer/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

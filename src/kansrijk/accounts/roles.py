@@ -62,3 +62,13 @@ SEES_PLANS = frozenset({Role.KLANTMANAGER, Role.TEAMLEIDER})
 # years on benefit), so the neighbourhood team does not see them; the client manager records the decision.
 SEES_RECOMMENDATIONS = frozenset({Role.KLANTMANAGER, Role.TEAMLEIDER})
 RECOMMENDS_APPROACHES = frozenset({Role.KLANTMANAGER})
+# Exchange with the national VUM standard (issue 5). Vacancies are the employer services team's work and the
+# functional administrator runs exchanges, so both export and import them.
+EXCHANGES_VACANCIES = frozenset({Role.WERKGEVERSDIENSTVERLENER, Role.BEHEERDER})
+# Job-seeker profiles leave pseudonymised and only with the client's and client manager's consent; the employer
+# services team presents candidates to employers. Every exported profile leaves an access record.
+EXPORTS_PROFILES = frozenset({Role.WERKGEVERSDIENSTVERLENER, Role.BEHEERDER})
+# Reading profiles in writes into clients' files: an administrative import, like the caseload import.
+IMPORTS_PROFILES = ADMINISTERS
+# Who reaches the VUM exchange page at all.
+EXCHANGES_VUM = EXCHANGES_VACANCIES | EXPORTS_PROFILES | IMPORTS_PROFILES

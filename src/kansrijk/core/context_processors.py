@@ -12,4 +12,5 @@ def capabilities(request):
         "assign": user.has_role(roles.ASSIGNS_CLIENTS),
         "worklist": user.has_role(roles.HAS_WORKLIST),
         "campaigns": user.has_role(roles.RUNS_CAMPAIGNS),
+        "vum": user.has_role(roles.EXCHANGES_VUM),
     }}
