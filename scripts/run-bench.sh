@@ -13,3 +13,5 @@ env -u DATABASE_URL .venv/bin/python benchmarks/bench_worklist.py --clients "$CL
 scripts/with-postgres.sh .venv/bin/python benchmarks/bench_worklist.py --clients "$CLIENTS" --out benchmarks/results/worklist-postgresql.json
 env -u DATABASE_URL .venv/bin/python benchmarks/bench_recommend.py --out benchmarks/results/recommend-sqlite.json
 scripts/with-postgres.sh .venv/bin/python benchmarks/bench_recommend.py --out benchmarks/results/recommend-postgresql.json
+env -u DATABASE_URL .venv/bin/python benchmarks/bench_caseload_analysis.py --out benchmarks/results/caseload-analysis-sqlite.json
+scripts/with-postgres.sh .venv/bin/python benchmarks/bench_caseload_analysis.py --out benchmarks/results/caseload-analysis-postgresql.json

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "kansrijk.inview",
     "kansrijk.trajectories",
     "kansrijk.matching",
+    "kansrijk.monitoring",
 ]
 
 MIDDLEWARE = [

@@ -13,4 +13,5 @@ def capabilities(request):
         "worklist": user.has_role(roles.HAS_WORKLIST),
         "campaigns": user.has_role(roles.RUNS_CAMPAIGNS),
         "vum": user.has_role(roles.EXCHANGES_VUM),
+        "analyse": user.has_role(roles.SEES_AGGREGATES),
     }}

@@ -97,6 +97,13 @@ MATRIX = {
     "vum:exchange": (web(roles.EXCHANGES_VUM), None),
     "vum:export-vacancies": (web(roles.EXCHANGES_VACANCIES), None),
     "vum:export-profiles": (web(roles.EXPORTS_PROFILES), None),
+    # Monitoring (issue 6): aggregates only, for the roles that see aggregates; exports default to the first table.
+    "monitoring:caseload": (web(roles.SEES_AGGREGATES), None),
+    "monitoring:caseload-export": (web(roles.SEES_AGGREGATES), None),
+    "monitoring:outflow": (web(roles.SEES_AGGREGATES), None),
+    "monitoring:outflow-export": (web(roles.SEES_AGGREGATES), None),
+    "api:monitoring-caseload": (api(roles.SEES_AGGREGATES), None),
+    "api:monitoring-outflow": (api(roles.SEES_AGGREGATES), None),
     "set_language": (web(ALL, ok=302, method="post", anon=302), None),
     "api:client-list": (api(roles.SEES_TEAM_CLIENTS), None),
     "api:client-detail": (api(roles.SEES_TEAM_CLIENTS), CLIENT),
