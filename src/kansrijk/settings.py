@@ -208,6 +208,14 @@ SPECTACULAR_SETTINGS = {
         "ApproachKindEnum": "kansrijk.catalogue.vocabulary.Kind",
         "AgreedHowEnum": "kansrijk.trajectories.models.AgreedHow",
         "PlanActionOwnerEnum": "kansrijk.trajectories.models.Owner",
+        "VacancyStatusEnum": "kansrijk.matching.models.VacancyStatus",
+        "ProposalStatusEnum": "kansrijk.matching.models.ProposalStatus",
+        "MatchStatusEnum": "kansrijk.matching.api.employer_serializers.MATCH_STATUSES",
+        "NewProposalStatusEnum": "kansrijk.matching.api.employer_serializers.NEW_PROPOSAL_STATUSES",
+        "PlacementKindEnum": "kansrijk.matching.models.PlacementKind",
+        "SectorEnum": "kansrijk.matching.models.Sector",
+        "InstrumentEnum": "kansrijk.matching.models.Instrument",
+        "EducationEnum": "kansrijk.diagnosis.models.Education",
     },
 }
 

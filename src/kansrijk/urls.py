@@ -25,6 +25,7 @@ urlpatterns = [
     path("klanten/", include("kansrijk.trajectories.urls")),
     path("klanten/", include("kansrijk.matching.urls")),
     path("", include("kansrijk.inview.urls")),
+    path("werkgevers/", include("kansrijk.matching.employers.urls")),
     path("catalogus/", include("kansrijk.catalogue.urls")),
     path("uitwisseling/vum/", include("kansrijk.matching.vum.urls")),
     path("analyse/", include("kansrijk.monitoring.urls")),

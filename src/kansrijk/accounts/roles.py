@@ -72,3 +72,19 @@ EXPORTS_PROFILES = frozenset({Role.WERKGEVERSDIENSTVERLENER, Role.BEHEERDER})
 IMPORTS_PROFILES = ADMINISTERS
 # Who reaches the VUM exchange page at all.
 EXCHANGES_VUM = EXCHANGES_VACANCIES | EXPORTS_PROFILES | IMPORTS_PROFILES
+# Employers and vacancies (issue 5): the employer account manager keeps them; client managers and team leads read
+# them to match their clients. Employers are organisations, and their contact persons are business contacts, not
+# clients: no access record on reading them.
+MANAGES_EMPLOYERS = frozenset({Role.WERKGEVERSDIENSTVERLENER})
+SEES_EMPLOYERS = frozenset({Role.WERKGEVERSDIENSTVERLENER, Role.KLANTMANAGER, Role.TEAMLEIDER})
+# Matching clients and vacancies both ways, and the weekly matching list: the employer team and the client's side.
+# Who a candidate is stays hidden from the employer team until the client and the client manager consented.
+MATCHES_VACANCIES = frozenset({Role.WERKGEVERSDIENSTVERLENER, Role.KLANTMANAGER, Role.TEAMLEIDER})
+# The job-seeker profile and the consent to show it to employers (the HalloWerk pattern) are agreed with the client
+# in a conversation, so the client manager records them; the team lead reads them.
+MAKES_JOB_PROFILES = frozenset({Role.KLANTMANAGER})
+RECORDS_CONSENT = frozenset({Role.KLANTMANAGER})
+# Suggesting a candidate for a vacancy and following it (put forward, interview, hired, turned down): both sides.
+PROPOSES_CANDIDATES = frozenset({Role.WERKGEVERSDIENSTVERLENER, Role.KLANTMANAGER})
+# Recording a placement is part of the client's file (hours, loonwaarde, instruments): the client manager does it.
+PLACES_CLIENTS = frozenset({Role.KLANTMANAGER})

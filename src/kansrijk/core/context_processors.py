@@ -14,4 +14,6 @@ def capabilities(request):
         "campaigns": user.has_role(roles.RUNS_CAMPAIGNS),
         "vum": user.has_role(roles.EXCHANGES_VUM),
         "analyse": user.has_role(roles.SEES_AGGREGATES),
+        "employers": user.has_role(roles.SEES_EMPLOYERS),
+        "matching_list": user.has_role(roles.MATCHES_VACANCIES),
     }}

@@ -5,6 +5,7 @@ from kansrijk.audit.models import AccessLog
 from kansrijk.caseload.selectors import counts as caseload_counts
 from kansrijk.catalogue.selectors import counts as catalogue_counts
 from kansrijk.inview.selectors import assessments_count, contacts_count
+from kansrijk.matching.employers.selectors import counts as employer_counts
 from kansrijk.trajectories.selectors import plans_count
 
 
@@ -15,6 +16,7 @@ def collect() -> dict[str, int]:
         "assessments": assessments_count(),
         "contacts": contacts_count(),
         "plans": plans_count(),
+        **employer_counts(),
         "users": User.objects.count(),
         "teams": Team.objects.count(),
         "access_records": AccessLog.objects.count(),

@@ -12,3 +12,7 @@ class MatchingConfig(AppConfig):
         from . import models
 
         auditlog.register(models.RecommendationDecision)
+        # Employers' and vacancies' changes, and every consent, proposal and placement: who changed what, when.
+        for model in (models.Employer, models.EmployerContact, models.Vacancy, models.JobSeekerProfile,
+                      models.ProfileConsent, models.MatchProposal, models.Placement):
+            auditlog.register(model, exclude_fields=["updated_at"])

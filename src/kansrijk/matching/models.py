@@ -311,3 +311,43 @@ class Placement(models.Model):
         ]
         verbose_name = _("plaatsing")
         verbose_name_plural = _("plaatsingen")
+
+
+class ProposalStatus(models.TextChoices):
+    VOORGESTELD = "voorgesteld", _("Voorgesteld (intern)")
+    VOORGEDRAGEN = "voorgedragen", _("Voorgedragen aan de werkgever")
+    GESPREK = "gesprek", _("Sollicitatiegesprek")
+    AANGENOMEN = "aangenomen", _("Aangenomen")
+    AFGEWEZEN = "afgewezen", _("Afgewezen")
+
+
+class MatchProposal(models.Model):
+    """The human decision on one client–vacancy match (a human decides; BRIEF §7): suggested internally, put forward
+    to the employer (only with the client's and the client manager's consent), an interview, hired or turned down.
+    ``explanation`` keeps the factors as shown when the match was first proposed; ``history`` every step with who and
+    when, so the proposal reads back as it went."""
+
+    vacancy = models.ForeignKey(Vacancy, on_delete=models.CASCADE, related_name="proposals",
+                                verbose_name=_("vacature"))
+    client = models.ForeignKey("caseload.Client", on_delete=models.CASCADE, related_name="match_proposals",
+                               verbose_name=_("cliënt"), db_index=False)
+    status = models.CharField(_("status"), max_length=12, choices=ProposalStatus.choices,
+                              default=ProposalStatus.VOORGESTELD)
+    reason = models.TextField(_("reden"), blank=True, help_text=_("Verplicht bij afwijzen."))
+    explanation = models.JSONField(_("factoren zoals getoond"), default=dict, blank=True)
+    history = models.JSONField(_("verloop"), default=list, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("voorgesteld door"))
+    created_at = models.DateTimeField(_("voorgesteld op"), default=timezone.now)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("laatst bijgewerkt door"))
+    updated_at = models.DateTimeField(_("laatst bijgewerkt"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["client", "vacancy"], name="proposal_client_vacancy_once")]
+        verbose_name = _("voorstel kandidaat")
+        verbose_name_plural = _("voorstellen kandidaten")
+
+    def __str__(self):
+        return f"{self.vacancy_id}/{self.client_id}: {self.get_status_display()}"

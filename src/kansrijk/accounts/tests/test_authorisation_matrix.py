@@ -11,6 +11,14 @@ from kansrijk.accounts.roles import Role
 from kansrijk.caseload.models import ImportRun
 from kansrijk.catalogue.tests.factories import approach, working_element
 from kansrijk.inview.models import Campaign
+from kansrijk.matching.models import (
+    Employer,
+    EmployerContact,
+    JobSeekerProfile,
+    MatchProposal,
+    Placement,
+    Vacancy,
+)
 from kansrijk.trajectories.services import GoalInput, PlanInput, save_plan
 
 ALL = frozenset(Role)
@@ -47,6 +55,13 @@ CAMPAIGN = "campaign"
 PLAN = "plan"
 API_PLAN = "api_plan"
 NESTED = "client_pk"
+EMPLOYER = "employer"
+CONTACT = "contact"
+VACANCY = "vacancy"
+PROPOSAL = "proposal"
+PLACEMENT = "placement"
+API_PLACEMENT = "api_placement"
+SEES_JOB_SEEKER = roles.SEES_EMPLOYERS & roles.SEES_TEAM_CLIENTS
 MATRIX = {
     "core:home": (web(ALL), None),
     "accounts:login": (web(ALL, ok=302, anon=200), None),
@@ -105,6 +120,43 @@ MATRIX = {
     "api:monitoring-caseload": (api(roles.SEES_AGGREGATES), None),
     "api:monitoring-outflow": (api(roles.SEES_AGGREGATES), None),
     "set_language": (web(ALL, ok=302, method="post", anon=302), None),
+    "employers:employer-list": (web(roles.SEES_EMPLOYERS), None),
+    "employers:employer-new": (web(roles.MANAGES_EMPLOYERS), None),
+    "employers:employer-detail": (web(roles.SEES_EMPLOYERS), EMPLOYER),
+    "employers:employer-edit": (web(roles.MANAGES_EMPLOYERS), EMPLOYER),
+    "employers:contact-new": (web(roles.MANAGES_EMPLOYERS), EMPLOYER),
+    "employers:contact-delete": (web(roles.MANAGES_EMPLOYERS, ok=302, method="post"), CONTACT),
+    "employers:vacancy-list": (web(roles.SEES_EMPLOYERS), None),
+    "employers:vacancy-new": (web(roles.MANAGES_EMPLOYERS), None),
+    "employers:vacancy-detail": (web(roles.SEES_EMPLOYERS), VACANCY),
+    "employers:vacancy-edit": (web(roles.MANAGES_EMPLOYERS), VACANCY),
+    "employers:vacancy-status": (web(roles.MANAGES_EMPLOYERS, ok=302, method="post"), VACANCY),
+    "employers:vacancy-propose": (web(roles.PROPOSES_CANDIDATES, ok=302, method="post"), VACANCY),
+    "employers:proposal-advance": (web(roles.PROPOSES_CANDIDATES, ok=302, method="post"), PROPOSAL),
+    "employers:matching-list": (web(roles.MATCHES_VACANCIES), None),
+    "employers:matching-list-export": (web(roles.MATCHES_VACANCIES), None),
+    "matching:job-seeker": (web(SEES_JOB_SEEKER), CLIENT),
+    "matching:consent": (web(roles.RECORDS_CONSENT, ok=400, method="post"), CLIENT),
+    "matching:consent-withdraw": (web(roles.RECORDS_CONSENT, ok=302, method="post"), CLIENT),
+    "matching:placement-new": (web(roles.PLACES_CLIENTS), CLIENT),
+    "matching:placement-end": (web(roles.PLACES_CLIENTS, ok=302, method="post"), PLACEMENT),
+    "matching:client-vacancies": (web(roles.MATCHES_VACANCIES & roles.SEES_TEAM_CLIENTS), CLIENT),
+    "api:employer-list": (api(roles.SEES_EMPLOYERS), None),
+    "api:employer-detail": (api(roles.SEES_EMPLOYERS), EMPLOYER),
+    "api:employer-contacts": (api(roles.SEES_EMPLOYERS), EMPLOYER),
+    "api:vacancy-list": (api(roles.SEES_EMPLOYERS), None),
+    "api:vacancy-detail": (api(roles.SEES_EMPLOYERS), VACANCY),
+    "api:vacancy-status": (api(roles.MANAGES_EMPLOYERS, ok=400, method="post"), VACANCY),
+    "api:vacancy-candidates": (api(roles.MATCHES_VACANCIES), VACANCY),
+    "api:match-proposal-list": (api(roles.MATCHES_VACANCIES), None),
+    "api:match-proposal-advance": (api(roles.PROPOSES_CANDIDATES, ok=400, method="post"), PROPOSAL),
+    "api:matching-list": (api(roles.MATCHES_VACANCIES), None),
+    "api:client-vacancies-list": (api(roles.MATCHES_VACANCIES & roles.SEES_TEAM_CLIENTS), NESTED),
+    "api:client-job-seeker-profile-list": (api(SEES_JOB_SEEKER), NESTED),
+    "api:client-consents-list": (api(SEES_JOB_SEEKER), NESTED),
+    "api:client-consents-withdraw": (api(roles.RECORDS_CONSENT, ok=400, method="post"), NESTED),
+    "api:client-placements-list": (api(SEES_JOB_SEEKER), NESTED),
+    "api:client-placements-end": (api(roles.PLACES_CLIENTS, ok=400, method="post"), API_PLACEMENT),
     "api:client-list": (api(roles.SEES_TEAM_CLIENTS), None),
     "api:client-detail": (api(roles.SEES_TEAM_CLIENTS), CLIENT),
     "api:client-assign": (api(roles.ASSIGNS_CLIENTS, ok=400, method="post"), CLIENT),
@@ -168,7 +220,15 @@ def test_every_route_has_a_matrix_entry():
     assert not stale, f"Matrix entries for routes that no longer exist: {stale}"
 
 
-def _kwargs(kind, world, run, campaign, plan=None):
+def _kwargs(kind, world, run, campaign, plan=None, work=None):
+    if kind in (EMPLOYER, VACANCY, PROPOSAL):
+        return {"pk": work[kind].pk}
+    if kind == CONTACT:
+        return {"pk": work[EMPLOYER].pk, "contact_pk": work[CONTACT].pk}
+    if kind == PLACEMENT:
+        return {"pk": world.own.pk, "placement_pk": work[PLACEMENT].pk}
+    if kind == API_PLACEMENT:
+        return {"client_pk": world.own.pk, "pk": work[PLACEMENT].pk}
     if kind == CLIENT:
         return {"pk": world.own.pk}
     if kind == RUN:
@@ -219,11 +279,25 @@ def plan(world):
         goals=[GoalInput(description="Werk vinden", due_on=date(2027, 6, 1))]))
 
 
+@pytest.fixture
+def work(world):
+    """An employer with a contact and an open vacancy, a proposal and a placement of the own client."""
+    employer = Employer.objects.create(municipality=world.muni, name="Bakkerij Voorbeeld", place="Voorbeeldstad")
+    contact = EmployerContact.objects.create(employer=employer, name="P. de Bakker", email="p@bakkerij.example")
+    vacancy = Vacancy.objects.create(municipality=world.muni, employer=employer, title="Bakkershulp", hours_min=20)
+    proposal = MatchProposal.objects.create(vacancy=vacancy, client=world.own, created_by=world.users["klantmanager"],
+                                            updated_by=world.users["klantmanager"])
+    placement = Placement.objects.create(client=world.own, employer=employer, kind="proefplaatsing",
+                                         started_on=date(2026, 1, 5), created_by=world.users["klantmanager"])
+    JobSeekerProfile.objects.create(client=world.own, desired_occupations="Bakker")
+    return {EMPLOYER: employer, CONTACT: contact, VACANCY: vacancy, PROPOSAL: proposal, PLACEMENT: placement}
+
+
 @pytest.mark.parametrize("route", sorted(MATRIX))
 @pytest.mark.parametrize("who", [ANON, *[r.value for r in Role]])
-def test_matrix(route, who, world, pending_run, own_approach, campaign, plan, client):
+def test_matrix(route, who, world, pending_run, own_approach, campaign, plan, work, client):
     spec, kind = MATRIX[route]
-    url = reverse(route, kwargs=_kwargs(kind, world, pending_run, campaign, plan))
+    url = reverse(route, kwargs=_kwargs(kind, world, pending_run, campaign, plan, work))
     if who != ANON:
         client.force_login(world.users[who])
     response = getattr(client, spec["method"])(url)

@@ -25,4 +25,5 @@ def diagnosis_summary(context, client):
         "can_place": user.has_role(roles.RECORDS_DIAGNOSIS | roles.ASSIGNS_CLIENTS),
         "can_see_plan": user.has_role(roles.SEES_PLANS),
         "can_see_recommendations": user.has_role(roles.SEES_RECOMMENDATIONS),
+        "can_see_work": user.has_role(roles.SEES_EMPLOYERS & roles.SEES_TEAM_CLIENTS),
     }

@@ -121,6 +121,7 @@ class Command(BaseCommand):
         self._load_histories(main, users["teamleider"], seed)
 
         self._load_catalogue(main, users["beheerder"])
+        self._load_employers(main, seed)
         self._print_logins(users, managers, second_manager, second_team)
         self.stdout.write("")
         self.stdout.write(self.style.WARNING(
@@ -149,6 +150,19 @@ class Command(BaseCommand):
         self.stdout.write(f"Catalogus: {Approach.objects.current().count()} aanpakken, waarvan "
                           f"{LocalOffer.objects.filter(municipality=municipality, active=True).count()} lokaal "
                           f"aangeboden in {municipality.name}.")
+
+    # --- employers and vacancies -------------------------------------------------------------------------------
+
+    def _load_employers(self, municipality, seed) -> None:
+        from kansrijk.matching.employers.synthetic import write_demo_employers
+
+        written = write_demo_employers(municipality, seed=seed)
+        if written is None:
+            self.stdout.write(f"{municipality.name} heeft al werkgevers; die worden niet opnieuw gemaakt.")
+            return
+        self.stdout.write(f"{municipality.name}: {written['employers']} werkgevers, {written['vacancies']} "
+                          f"vacatures, {written['profiles']} werkzoekendenprofielen, {written['consents']} "
+                          f"toestemmingen, {written['placements']} plaatsingen en {written['proposals']} voorstellen.")
 
     # --- diagnosis and contact histories ------------------------------------------------------------------------
 
