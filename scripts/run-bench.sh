@@ -15,3 +15,5 @@ env -u DATABASE_URL .venv/bin/python benchmarks/bench_recommend.py --out benchma
 scripts/with-postgres.sh .venv/bin/python benchmarks/bench_recommend.py --out benchmarks/results/recommend-postgresql.json
 env -u DATABASE_URL .venv/bin/python benchmarks/bench_caseload_analysis.py --out benchmarks/results/caseload-analysis-sqlite.json
 scripts/with-postgres.sh .venv/bin/python benchmarks/bench_caseload_analysis.py --out benchmarks/results/caseload-analysis-postgresql.json
+env -u DATABASE_URL .venv/bin/python benchmarks/bench_selection.py --clients "$CLIENTS" --out benchmarks/results/selection-sqlite.json
+scripts/with-postgres.sh .venv/bin/python benchmarks/bench_selection.py --clients "$CLIENTS" --out benchmarks/results/selection-postgresql.json

@@ -216,6 +216,7 @@ SPECTACULAR_SETTINGS = {
         "SectorEnum": "kansrijk.matching.models.Sector",
         "InstrumentEnum": "kansrijk.matching.models.Instrument",
         "EducationEnum": "kansrijk.diagnosis.models.Education",
+        "CandidateInvitationStatusEnum": "kansrijk.matching.models.InvitationStatus",
     },
 }
 

@@ -88,3 +88,12 @@ RECORDS_CONSENT = frozenset({Role.KLANTMANAGER})
 PROPOSES_CANDIDATES = frozenset({Role.WERKGEVERSDIENSTVERLENER, Role.KLANTMANAGER})
 # Recording a placement is part of the client's file (hours, loonwaarde, instruments): the client manager does it.
 PLACES_CLIENTS = frozenset({Role.KLANTMANAGER})
+# Stepped selection of candidates for an approach (seed 000 §2.5, *getrapt*): a client manager selects among their own
+# caseload, a team lead among the clients of their teams. It reads the income side (legal regime, years on benefit),
+# so the neighbourhood team does not select.
+SELECTS_CANDIDATES = frozenset({Role.KLANTMANAGER, Role.TEAMLEIDER})
+# Selecting over whole teams instead of one's own caseload.
+SELECTS_FOR_TEAMS = frozenset({Role.TEAMLEIDER})
+# What came of an invitation (aangemeld, afgezien) is recorded by the client's own client manager, who holds the
+# conversation in which suitability is really judged.
+RECORDS_INVITATION_OUTCOME = frozenset({Role.KLANTMANAGER})

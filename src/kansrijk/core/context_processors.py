@@ -16,4 +16,5 @@ def capabilities(request):
         "analyse": user.has_role(roles.SEES_AGGREGATES),
         "employers": user.has_role(roles.SEES_EMPLOYERS),
         "matching_list": user.has_role(roles.MATCHES_VACANCIES),
+        "select_candidates": user.has_role(roles.SELECTS_CANDIDATES),
     }}

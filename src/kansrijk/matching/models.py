@@ -351,3 +351,78 @@ class MatchProposal(models.Model):
 
     def __str__(self):
         return f"{self.vacancy_id}/{self.client_id}: {self.get_status_display()}"
+# --- Stepped candidate selection for an approach (issue 5; seed 000 §2.5: "getrapt") ---------------------------------
+
+
+class InvitationStatus(models.TextChoices):
+    """Where a shortlisted client stands. ``voorgesteld``: on the shortlist, no decision yet; ``uitgenodigd``: the
+    user invited them; ``aangemeld``: registered with the approach after the conversation; ``afgezien``: not (any
+    more) going ahead, with the reason: not invited, or not suitable or not willing after the conversation."""
+
+    VOORGESTELD = "voorgesteld", _("Voorgesteld")
+    UITGENODIGD = "uitgenodigd", _("Uitgenodigd")
+    AANGEMELD = "aangemeld", _("Aangemeld")
+    AFGEZIEN = "afgezien", _("Afgezien")
+
+
+class CandidateSelection(models.Model):
+    """One stepped selection of candidates for an approach of the municipality's local offer: the criteria as applied
+    and the count at each step (caseload → meets the entry criteria → shortlist shown), kept as they were."""
+
+    municipality = models.ForeignKey("accounts.Municipality", on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("gemeente"))
+    approach = models.ForeignKey("catalogue.Approach", on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=_("aanpak"))
+    local_offer = models.ForeignKey("catalogue.LocalOffer", null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", verbose_name=_("lokaal aanbod"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("geselecteerd door"))
+    created_at = models.DateTimeField(_("geselecteerd op"), default=timezone.now)
+    criteria = models.JSONField(_("criteria zoals toegepast"), default=dict)
+    counts = models.JSONField(_("aantallen per stap"), default=dict)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["municipality", "-created_at"], name="selection_municipality_date")]
+        verbose_name = _("kandidatenselectie")
+        verbose_name_plural = _("kandidatenselecties")
+
+    def __str__(self):
+        return f"{self.approach_id} ({self.created_at:%Y-%m-%d})"
+
+
+class CandidateInvitation(models.Model):
+    """A client on a selection's shortlist and what became of it. ``explanation`` keeps the reasons and open
+    questions as shown when the shortlist was made; the status changes record who decided and when."""
+
+    selection = models.ForeignKey(CandidateSelection, on_delete=models.CASCADE, related_name="invitations",
+                                  verbose_name=_("selectie"))
+    client = models.ForeignKey("caseload.Client", on_delete=models.CASCADE, related_name="candidate_invitations",
+                               verbose_name=_("cliënt"), db_index=False)
+    client_manager = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                       related_name="+", verbose_name=_("klantmanager toen"))
+    status = models.CharField(_("status"), max_length=12, choices=InvitationStatus.choices,
+                              default=InvitationStatus.VOORGESTELD)
+    reason = models.TextField(_("reden"), blank=True)
+    rank = models.PositiveIntegerField(_("plaats op de shortlist"), null=True, blank=True)
+    score = models.SmallIntegerField(_("score"), default=0)
+    explanation = models.JSONField(_("toelichting zoals getoond"), default=dict, blank=True)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name=_("uitgenodigd door"))
+    invited_at = models.DateTimeField(_("uitgenodigd op"), null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name=_("laatste wijziging door"))
+    decided_at = models.DateTimeField(_("laatste wijziging op"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["selection", "rank", "id"]
+        constraints = [models.UniqueConstraint(fields=["selection", "client"], name="candidate_invitation_once")]
+        indexes = [
+            models.Index(fields=["client", "status"], name="candidate_invitation_client"),
+            models.Index(fields=["client_manager", "status"], name="candidate_invitation_manager"),
+        ]
+        verbose_name = _("uitnodiging voor een aanpak")
+        verbose_name_plural = _("uitnodigingen voor een aanpak")
+
+    def __str__(self):
+        return f"{self.client_id}: {self.get_status_display()}"

@@ -429,8 +429,11 @@ def _soft_fit(facts: ClientFacts, c: Candidate, situations_: list[Situation], wi
                               % {"date": facts.work_exemption_until.strftime("%d-%m-%Y")}))
 
 
+@lru_cache(maxsize=4096)
 def _keywords(text: str) -> dict[str, str]:
-    """Stem → the client's own word, for the meaningful words of a free text (first occurrence kept)."""
+    """Stem → the client's own word, for the meaningful words of a free text (first occurrence kept). Kept per text:
+    a candidate selection ranks thousands of clients, many with the same wish, and stemming is slow. Callers only
+    read the result."""
     folded = re.findall(r"[^\W\d_]+", text or "")
     found: dict[str, str] = {}
     for original in folded:

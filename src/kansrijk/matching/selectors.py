@@ -45,11 +45,18 @@ def client_facts(client: Client, *, today: date | None = None) -> ClientFacts:
         current(ZrmMeasurement.objects.filter(client=client)).values("id")[:1]), level__lte=2)
         .exclude(domain__in=ZRM_SPECIAL_DOMAINS).values_list("domain", flat=True))
     intake = current(Intake.objects.filter(client=client)).values(*INTAKE_FIELDS).first() or {}
+    return facts_from(birth_year=client.birth_year, active_spell_start=client.active_spell_start, trede=trede,
+                      low_zrm_domains=low, intake=intake, today=today)
+
+
+def facts_from(*, birth_year, active_spell_start, trede, low_zrm_domains, intake: dict, today: date) -> ClientFacts:
+    """``ClientFacts`` from what was read: the one place that turns stored values into facts, for one client
+    (``client_facts``) and for many at once (``selection.facts_for``), so both always mean the same."""
     years = None
-    if client.active_spell_start:
-        years = round((today - client.active_spell_start).days / 365.25, 1)
+    if active_spell_start:
+        years = round((today - active_spell_start).days / 365.25, 1)
     return ClientFacts(
-        age=today.year - client.birth_year if client.birth_year else None,
+        age=today.year - birth_year if birth_year else None,
         trede=trede,
         hours_per_week=intake.get("hours_per_week"),
         regime=intake.get("regime") or "",
@@ -62,7 +69,7 @@ def client_facts(client: Client, *, today: date | None = None) -> ClientFacts:
         motivation_able=intake.get("motivation_able") or "",
         motivation_ready=intake.get("motivation_ready") or "",
         years_on_benefit=years,
-        low_zrm_domains=tuple(low),
+        low_zrm_domains=tuple(sorted(low_zrm_domains)),
         debts=intake.get("debts") or "",
         work_exemption_until=intake.get("work_exemption_until"),
         job_search_exemption_until=intake.get("job_search_exemption_until"),

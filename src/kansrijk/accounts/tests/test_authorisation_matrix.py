@@ -12,6 +12,8 @@ from kansrijk.caseload.models import ImportRun
 from kansrijk.catalogue.tests.factories import approach, working_element
 from kansrijk.inview.models import Campaign
 from kansrijk.matching.models import (
+    CandidateInvitation,
+    CandidateSelection,
     Employer,
     EmployerContact,
     JobSeekerProfile,
@@ -62,6 +64,8 @@ PROPOSAL = "proposal"
 PLACEMENT = "placement"
 API_PLACEMENT = "api_placement"
 SEES_JOB_SEEKER = roles.SEES_EMPLOYERS & roles.SEES_TEAM_CLIENTS
+SELECTION = "selection"
+INVITATION = "invitation"
 MATRIX = {
     "core:home": (web(ALL), None),
     "accounts:login": (web(ALL, ok=302, anon=200), None),
@@ -105,6 +109,13 @@ MATRIX = {
     "inview:campaign-detail": (web(roles.RUNS_CAMPAIGNS), CAMPAIGN),
     "inview:campaign-invite": (web(roles.HAS_WORKLIST | roles.RUNS_CAMPAIGNS, ok=302, method="post"), CAMPAIGN),
     "inview:campaign-close": (web(roles.RUNS_CAMPAIGNS, ok=302, method="post"), CAMPAIGN),
+    "selection:new": (web(roles.SELECTS_CANDIDATES), None),
+    "selection:list": (web(roles.SELECTS_CANDIDATES), None),
+    "selection:detail": (web(roles.SELECTS_CANDIDATES, denied=403), SELECTION),
+    "selection:invitations": (web(roles.SELECTS_CANDIDATES), None),
+    # A client manager may record what came of the invitation of their own client; the team lead who made the
+    # selection may no longer change it once invited (403); other roles never reach it.
+    "selection:invitation-update": (web(frozenset({Role.KLANTMANAGER}), ok=302, method="post"), INVITATION),
     "trajectories:plan": (web(roles.SEES_PLANS), CLIENT),
     "trajectories:plan-edit": (web(roles.MAKES_PLANS), CLIENT),
     "trajectories:plan-agree": (web(roles.MAKES_PLANS, ok=400, method="post"), PLAN),
@@ -192,6 +203,11 @@ MATRIX = {
     "api:campaign-detail": (api(roles.RUNS_CAMPAIGNS), CAMPAIGN),
     "api:campaign-close": (api(roles.RUNS_CAMPAIGNS, method="post"), CAMPAIGN),
     "api:campaign-invited": (api(roles.HAS_WORKLIST | roles.RUNS_CAMPAIGNS, ok=400, method="post"), CAMPAIGN),
+    "api:candidate-selection-list": (api(roles.SELECTS_CANDIDATES), None),
+    "api:candidate-selection-detail": (api(roles.SELECTS_CANDIDATES), SELECTION),
+    "api:candidate-selection-preview": (api(roles.SELECTS_CANDIDATES, ok=400, method="post"), None),
+    "api:candidate-invitation-list": (api(roles.SELECTS_CANDIDATES), None),
+    "api:candidate-invitation-status": (api(frozenset({Role.KLANTMANAGER}), ok=400, method="post"), INVITATION),
     "api:client-plans-list": (api(roles.SEES_PLANS), NESTED),
     "api:client-plans-detail": (api(roles.SEES_PLANS), API_PLAN),
     "api:client-plans-agreement": (api(roles.MAKES_PLANS, ok=400, method="post"), API_PLAN),
@@ -220,7 +236,7 @@ def test_every_route_has_a_matrix_entry():
     assert not stale, f"Matrix entries for routes that no longer exist: {stale}"
 
 
-def _kwargs(kind, world, run, campaign, plan=None, work=None):
+def _kwargs(kind, world, run, campaign, plan=None, work=None, invitation=None):
     if kind in (EMPLOYER, VACANCY, PROPOSAL):
         return {"pk": work[kind].pk}
     if kind == CONTACT:
@@ -247,6 +263,10 @@ def _kwargs(kind, world, run, campaign, plan=None, work=None):
         return {"client_pk": world.own.pk}
     if kind == PLAN:
         return {"pk": world.own.pk, "plan_pk": plan.pk}
+    if kind == SELECTION:
+        return {"pk": invitation.selection_id}
+    if kind == INVITATION:
+        return {"pk": invitation.pk}
     if kind == API_PLAN:
         return {"client_pk": world.own.pk, "pk": plan.pk}
     return {}
@@ -293,11 +313,20 @@ def work(world):
     return {EMPLOYER: employer, CONTACT: contact, VACANCY: vacancy, PROPOSAL: proposal, PLACEMENT: placement}
 
 
+@pytest.fixture
+def invitation(world, own_approach):
+    """The own client invited by the team lead for the users' own approach: the team lead's selection."""
+    selection = CandidateSelection.objects.create(municipality=world.muni, approach=own_approach,
+                                                  created_by=world.users["teamleider"])
+    return CandidateInvitation.objects.create(selection=selection, client=world.own, status="uitgenodigd",
+                                              client_manager=world.users["klantmanager"])
+
+
 @pytest.mark.parametrize("route", sorted(MATRIX))
 @pytest.mark.parametrize("who", [ANON, *[r.value for r in Role]])
-def test_matrix(route, who, world, pending_run, own_approach, campaign, plan, work, client):
+def test_matrix(route, who, world, pending_run, own_approach, campaign, plan, work, invitation, client):
     spec, kind = MATRIX[route]
-    url = reverse(route, kwargs=_kwargs(kind, world, pending_run, campaign, plan, work))
+    url = reverse(route, kwargs=_kwargs(kind, world, pending_run, campaign, plan, work, invitation))
     if who != ANON:
         client.force_login(world.users[who])
     response = getattr(client, spec["method"])(url)
