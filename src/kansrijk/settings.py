@@ -217,11 +217,27 @@ SPECTACULAR_SETTINGS = {
         "InstrumentEnum": "kansrijk.matching.models.Instrument",
         "EducationEnum": "kansrijk.diagnosis.models.Education",
         "CandidateInvitationStatusEnum": "kansrijk.matching.models.InvitationStatus",
+        "ReferralStatusEnum": "kansrijk.trajectories.codes.ReferralStatus",
+        "TrajectoryStatusEnum": "kansrijk.trajectories.codes.TrajectoryStatus",
+        "GoalProgressEnum": "kansrijk.trajectories.codes.GoalProgress",
+        "DeclineReasonEnum": "kansrijk.trajectories.codes.DeclineReason",
+        "EndReasonEnum": "kansrijk.trajectories.codes.EndReason",
+        "PauseReasonEnum": "kansrijk.trajectories.codes.PauseReason",
+        "DropoutReasonEnum": "kansrijk.trajectories.codes.DropoutReason",
+        "TrajectoryResultEnum": "kansrijk.trajectories.codes.Result",
+        "AftercareOutcomeEnum": "kansrijk.trajectories.codes.AftercareOutcome",
     },
 }
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
 AUDITLOG_DISABLE_REMOTE_ADDR = True  # an address is personal data too and adds nothing to "who changed what"
+
+# A new benefit spell within this many months of the end of the previous one is flagged as a return to benefit
+# (draaideur). Two years: CBS follows outflow to work for 18 months (anchors.md §5.4); later returns count as new
+# inflow rather than a revolving door.
+KANSRIJK_DRAAIDEUR_MONTHS = int(os.environ.get("KANSRIJK_DRAAIDEUR_MONTHS", "24"))
+# Aftercare (nazorg) after outflow: a contact this many months after the end (the agreed period, seed 000 L149).
+KANSRIJK_NAZORG_MONTHS = tuple(int(m) for m in os.environ.get("KANSRIJK_NAZORG_MONTHS", "1,3,6").split(","))
 
 # Access records outside one's own caseload above this count in the report window flag a user for review.
 KANSRIJK_ACCESS_REPORT_MIN = int(os.environ.get("KANSRIJK_ACCESS_REPORT_MIN", "25"))

@@ -26,6 +26,7 @@ urlpatterns = [
     path("klanten/", include("kansrijk.trajectories.urls")),
     path("klanten/", include("kansrijk.matching.urls")),
     path("", include("kansrijk.matching.selection_urls")),
+    path("trajecten/", include("kansrijk.trajectories.delivery_urls")),
     path("", include("kansrijk.inview.urls")),
     path("werkgevers/", include("kansrijk.matching.employers.urls")),
     path("catalogus/", include("kansrijk.catalogue.urls")),

@@ -97,3 +97,15 @@ SELECTS_FOR_TEAMS = frozenset({Role.TEAMLEIDER})
 # What came of an invitation (aangemeld, afgezien) is recorded by the client's own client manager, who holds the
 # conversation in which suitability is really judged.
 RECORDS_INVITATION_OUTCOME = frozenset({Role.KLANTMANAGER})
+# Referrals and trajectories (issue 5). The client manager refers and follows; the team lead reads. Like the plan
+# they are work-and-income, so the neighbourhood team does not see them. The provider (aanbieder) sees only the
+# referrals to its own provider, and of those only the shared snapshot and its own trajectory records.
+REFERS_CLIENTS = frozenset({Role.KLANTMANAGER})
+SEES_TRAJECTORIES = frozenset({Role.KLANTMANAGER, Role.TEAMLEIDER})
+DELIVERS_TRAJECTORIES = frozenset({Role.AANBIEDER})
+# Who reads a referral or trajectory at all; every read is scoped (client scope, or the provider's own referrals).
+SEES_REFERRALS = SEES_TRAJECTORIES | DELIVERS_TRAJECTORIES
+# Reports, pauses and the end: the provider, or the client manager on its behalf (a provider that reports by mail).
+RECORDS_TRAJECTORY_PROGRESS = frozenset({Role.KLANTMANAGER, Role.AANBIEDER})
+# Aftercare (nazorg) after outflow is the client manager's.
+FOLLOWS_AFTERCARE = frozenset({Role.KLANTMANAGER})

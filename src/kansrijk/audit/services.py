@@ -16,14 +16,14 @@ def _outside(user, client, team_ids: set[int]) -> bool:
     return client.team_id is None or client.team_id not in team_ids
 
 
-def _record(user, client, view: str, team_ids: set[int]) -> AccessLog:
+def _record(user, client, view: str, team_ids: set[int], outside: bool | None = None) -> AccessLog:
     return AccessLog(
         user=user,
         client_id=client.pk,
         client_number=client.client_number,
         municipality_id=client.municipality_id,
         view=view,
-        outside_caseload=_outside(user, client, team_ids),
+        outside_caseload=_outside(user, client, team_ids) if outside is None else outside,
     )
 
 
@@ -31,15 +31,17 @@ def _team_ids(user) -> set[int]:
     return set() if user.role == Role.KLANTMANAGER else set(user.teams.values_list("id", flat=True))
 
 
-def log_access(*, user, client, view: str) -> None:
-    """Record that ``user`` saw ``client``'s personal data through ``view`` (e.g. ``clientpagina``, ``api_detail``)."""
-    _record(user, client, view, _team_ids(user)).save()
+def log_access(*, user, client, view: str, outside: bool | None = None) -> None:
+    """Record that ``user`` saw ``client``'s personal data through ``view`` (e.g. ``clientpagina``, ``api_detail``).
+    ``outside`` overrides the caseload test for roles without a caseload: a provider reading a client referred to it
+    (the only clients it can reach) is within its own work."""
+    _record(user, client, view, _team_ids(user), outside).save()
 
 
-def log_bulk_access(*, user, clients: Iterable, view: str) -> int:
+def log_bulk_access(*, user, clients: Iterable, view: str, outside: bool | None = None) -> int:
     """Record one access per client for search results and exports, in one batch rather than one per client."""
     team_ids = _team_ids(user)
-    records = [_record(user, client, view, team_ids) for client in clients]
+    records = [_record(user, client, view, team_ids, outside) for client in clients]
     AccessLog.objects.bulk_create(records, batch_size=500)
     return len(records)
 

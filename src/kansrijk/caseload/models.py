@@ -195,3 +195,28 @@ class ClientSpecialCategories(models.Model):
     class Meta:
         verbose_name = _("bijzondere persoonsgegevens")
         verbose_name_plural = _("bijzondere persoonsgegevens")
+
+
+class ReturnToBenefit(models.Model):
+    """A draaideur: a later import brought a new benefit spell for a client whose previous spell had ended within
+    ``settings.KANSRIJK_DRAAIDEUR_MONTHS`` months. Written by the import, never edited."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="returns_to_benefit",
+                               verbose_name=_("cliënt"), db_index=False)
+    new_spell_start = models.DateField(_("begin nieuwe uitkering"))
+    previous_end = models.DateField(_("einde vorige uitkering"))
+    months_between = models.PositiveSmallIntegerField(_("maanden ertussen"))
+    detected_on = models.DateField(_("gesignaleerd op"))
+    # No database constraint, as for the spells: ImportRuns are never deleted and the import writes in bulk.
+    detected_by_import = models.ForeignKey(ImportRun, null=True, blank=True, on_delete=models.SET_NULL,
+                                           related_name="+", db_index=False, db_constraint=False)
+
+    class Meta:
+        ordering = ["-new_spell_start"]
+        constraints = [models.UniqueConstraint(fields=["client", "new_spell_start"], name="return_once_per_spell")]
+        indexes = [models.Index(fields=["detected_on"], name="return_detected_on")]
+        verbose_name = _("terugkeer in de uitkering")
+        verbose_name_plural = _("terugkeer in de uitkering (draaideur)")
+
+    def __str__(self) -> str:
+        return f"{self.client}: terug op {self.new_spell_start} na {self.months_between} maanden"

@@ -24,7 +24,8 @@ from kansrijk.accounts.models import Municipality, Team, User
 from kansrijk.core.bulk import insert_rows, paused_gc, secondary_indexes_deferred, update_rows
 
 from .importing import ExportUnreadable, ParsedExport, RowError, parse_export
-from .models import BenefitSpell, CauseCode, Client, ImportRun, search_name_for
+from .models import BenefitSpell, CauseCode, Client, ImportRun, ReturnToBenefit, search_name_for
+from .signals import benefit_ended
 
 CLIENT_FIELDS = ["birth_year", "sex", "household", "dossier_number", "bsn", "given_names", "family_name",
                  "active_spell_start", "search_name"]
@@ -148,6 +149,10 @@ def _write(parsed: ParsedExport, *, municipality: Municipality, cause_ids: dict[
     # 1. Spells in the register.
     known_spells: set[int] = set()  # id() of the file's SpellData objects that the register already has
     open_elsewhere: dict[int, date] = {}  # client id → latest running spell the file does not mention
+    # For the draaideur and aftercare: per client the latest end of an ended spell (after this import), and the
+    # spells this import ends.
+    last_end: dict[int, date] = {}
+    ended_now: dict[int, date] = {}
     spell_updates, spell_changes = [], []
     spells_unchanged = 0
     for row in BenefitSpell.objects.filter(municipality=municipality).values_list(
@@ -155,10 +160,15 @@ def _write(parsed: ParsedExport, *, municipality: Municipality, cause_ids: dict[
         spell_id, client_id, number, start = row[:4]
         data = clients_in_file.get(number)
         spell = data.spells.get(start) if data is not None else None
+        end = row[4] if spell is None else spell.end_date
+        if end is not None and end > last_end.get(client_id, date.min):
+            last_end[client_id] = end
         if spell is None:
             if row[4] is None and start > open_elsewhere.get(client_id, date.min):
                 open_elsewhere[client_id] = start
             continue
+        if row[4] is None and end is not None:
+            ended_now[client_id] = max(end, ended_now.get(client_id, end))
         known_spells.add(id(spell))
         old_values = dict(zip(SPELL_FIELDS, row[4:]))
         # An export may hold only recent periods of a long spell: never forget periods the register knows.
@@ -204,11 +214,15 @@ def _write(parsed: ParsedExport, *, municipality: Municipality, cause_ids: dict[
             "given_names": given, "family_name": family, "active_spell_start": running_spell(data, client_id),
             "search_name": search_name_for(family, given),
         }
+        if new_values["active_spell_start"] is not None:
+            ended_now.pop(client_id, None)  # another spell still runs: no outflow
         if new_values == old_values:
             clients_unchanged += 1
             continue
         client_updates.append((*new_values.values(), run_id, now, client_id))
         client_changes.append((client_id, str(number), _diff(old_values, new_values, hidden={"search_name"})))
+
+    returns = _returns_to_benefit(clients_in_file, ids, last_end, known_spells, run_id)
 
     # 3. New clients.
     new_clients = [
@@ -251,9 +265,39 @@ def _write(parsed: ParsedExport, *, municipality: Municipality, cause_ids: dict[
                                    "last_period_start", "period_count", "group_code", "household", "cause",
                                    "end_reason", "last_import", "created_at", "updated_at"], new_spells)
     update_rows(BenefitSpell, [*SPELL_FIELDS, "last_import", "updated_at"], spell_updates)
+    ReturnToBenefit.objects.bulk_create(returns, batch_size=1000, ignore_conflicts=True)
+    counts["returns_to_benefit"] = len(returns)
+    if ended_now:
+        benefit_ended.send(sender=ImportRun, outflow=list(ended_now.items()))
     _log_changes(Client, client_changes, user=user, run_id=run_id, now=now)
     _log_changes(BenefitSpell, spell_changes, user=user, run_id=run_id, now=now)
     return counts
+
+
+def _months_between(earlier: date, later: date) -> int:
+    return (later.year - earlier.year) * 12 + later.month - earlier.month - (1 if later.day < earlier.day else 0)
+
+
+def _returns_to_benefit(clients_in_file, ids: dict[str, int], last_end: dict[int, date], known_spells: set[int],
+                        run_id) -> list[ReturnToBenefit]:
+    """The draaideur: a spell new to the register, of a client the register knew, starting after that client's last
+    spell ended, within the window. Only clients with an ended spell are looked at, so this costs nothing per row
+    of the file."""
+    window = settings.KANSRIJK_DRAAIDEUR_MONTHS
+    today = timezone.localdate()
+    returns = []
+    for number, client_id in ids.items():
+        previous_end = last_end.get(client_id)
+        if previous_end is None:
+            continue
+        for start, spell in clients_in_file[number].spells.items():
+            if id(spell) in known_spells or start <= previous_end:
+                continue
+            months = _months_between(previous_end, start)
+            if months <= window:
+                returns.append(ReturnToBenefit(client_id=client_id, new_spell_start=start, previous_end=previous_end,
+                                               months_between=months, detected_on=today, detected_by_import_id=run_id))
+    return returns
 
 
 def _diff(old: dict, new: dict, hidden: frozenset | set = frozenset()) -> dict:

@@ -17,4 +17,5 @@ def capabilities(request):
         "employers": user.has_role(roles.SEES_EMPLOYERS),
         "matching_list": user.has_role(roles.MATCHES_VACANCIES),
         "select_candidates": user.has_role(roles.SELECTS_CANDIDATES),
+        "deliver": user.has_role(roles.DELIVERS_TRAJECTORIES),
     }}

@@ -18,6 +18,10 @@ def home(request):
             own_clients=visible.filter(client_manager=user).count(),
             active_clients=visible.filter(active_spell_start__isnull=False).count(),
         )
+    if user.has_role(roles.DELIVERS_TRAJECTORIES):
+        from kansrijk.trajectories.selectors import provider_counts
+
+        context["provider_work"] = provider_counts(user)
     return render(request, "core/home.html", context)
 
 

@@ -27,6 +27,8 @@ REASON_CHOICES = [
     (Reason.FOLLOW_UP_DUE, _("Afgesproken vervolg")),
     (Reason.NO_PLAN, _("Nog geen plan van aanpak")),
     (Reason.CAMPAIGN, _("Uitnodigen voor doorlichting")),
+    (Reason.AFTERCARE, _("Nazorg na uitstroom")),
+    (Reason.RETURN_TO_BENEFIT, _("Terug in de uitkering (draaideur)")),
 ]
 
 # What each confidentiality level means, shown beside the choice.

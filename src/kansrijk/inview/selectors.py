@@ -18,10 +18,12 @@ from django.utils.translation import gettext as _
 
 from kansrijk.accounts import roles
 from kansrijk.accounts.models import User
+from kansrijk.caseload.models import Client, ReturnToBenefit
 from kansrijk.caseload.selectors import clients_for
 from kansrijk.core.bulk import paused_gc
 from kansrijk.diagnosis.models import Intake, LadderMeasurement, ZrmMeasurement
 from kansrijk.trajectories.models import Plan
+from kansrijk.trajectories.selectors import aftercare_due
 
 from .models import (
     FACE_TO_FACE,
@@ -39,6 +41,10 @@ FOLLOW_UP_WARNING_DAYS = 7
 # A plan van aanpak is expected within a month of the first diagnosis (seed 001 §2.5: the plan follows the
 # diagnosis); a client with a running exemption from the work obligations is not asked for one.
 PLAN_AFTER_DIAGNOSIS_DAYS = 30
+# Aftercare contacts show a week ahead, like agreed follow-ups; a return to benefit (draaideur) stays on the list for
+# two months after the import found it: long enough to talk with the client about what went wrong.
+AFTERCARE_WARNING_DAYS = FOLLOW_UP_WARNING_DAYS
+RETURN_TO_BENEFIT_DAYS = 60
 
 
 class Reason:
@@ -50,6 +56,8 @@ class Reason:
     FOLLOW_UP_DUE = "vervolg_afgesproken"
     NO_PLAN = "geen_plan"
     CAMPAIGN = "doorlichting"
+    AFTERCARE = "nazorg"
+    RETURN_TO_BENEFIT = "draaideur"
 
 
 @dataclass
@@ -163,14 +171,19 @@ def reasons_for(client, rules: list[ContactRhythmRule], segment_ids: set[int], t
 
 def _urgency(reasons: list[dict]) -> int:
     weights = {Reason.OVERDUE: 3, Reason.NEVER_CONTACTED: 3, Reason.EXEMPTION_EXPIRING: 2, Reason.FOLLOW_UP_DUE: 2,
-               Reason.NEVER_DIAGNOSED: 2, Reason.DIAGNOSIS_STALE: 1, Reason.NO_PLAN: 1, Reason.CAMPAIGN: 1}
+               Reason.NEVER_DIAGNOSED: 2, Reason.DIAGNOSIS_STALE: 1, Reason.NO_PLAN: 1, Reason.CAMPAIGN: 1,
+               Reason.AFTERCARE: 2, Reason.RETURN_TO_BENEFIT: 2}
     return sum(weights[r["code"]] for r in reasons) * 1000 + max([r["days"] or 0 for r in reasons] + [0])
 
 
-def worklist_clients(user: User, *, client_manager: User | None = None, team_id: int | None = None) -> QuerySet:
+def worklist_clients(user: User, *, client_manager: User | None = None, team_id: int | None = None,
+                     running_benefit: bool = True) -> QuerySet:
     """The clients a worklist covers: a client manager's own caseload; for a team lead the clients of their teams
-    (or of one team, or one client manager in them). Only clients with a running benefit."""
-    clients = clients_for(user).filter(active_spell_start__isnull=False)
+    (or of one team, or one client manager in them). Only clients with a running benefit, unless
+    ``running_benefit`` is False (aftercare is for clients who left)."""
+    clients = clients_for(user)
+    if running_benefit:
+        clients = clients.filter(active_spell_start__isnull=False)
     if client_manager is not None:
         return clients.filter(client_manager=client_manager)
     if user.has_role(roles.SEES_TEAM_WORKLISTS):
@@ -192,7 +205,8 @@ def worklist(user: User, *, client_manager: User | None = None, team_id: int | N
         "pk", "client_number", "given_names", "family_name", "client_manager_id", "municipality_id",
         "active_spell_start")
     clients = list(clients)
-    if not clients:
+    extra = _delivery_reasons(user, clients, client_manager=client_manager, team_id=team_id, today=today)
+    if not clients and not extra:
         return []
     ids = [client.pk for client in clients]
     rules_by_municipality: dict[int, list[ContactRhythmRule]] = {}
@@ -226,11 +240,45 @@ def worklist(user: User, *, client_manager: User | None = None, team_id: int | N
         if client.pk in open_invitations:
             reasons.append({"code": Reason.CAMPAIGN, "days": None,
                             "text": _("Uitnodigen voor de doorlichting '%(name)s'.") % {"name": open_invitations[client.pk]}})
+        reasons += extra.pop(client.pk, ([], None))[0]
         if reasons:
             items.append(WorklistItem(client.pk, client.client_number, client.display_name, client.client_manager_id,
                                       reasons, _urgency(reasons)))
+    for client_id, (reasons, client) in extra.items():
+        # Clients after outflow: no running benefit, so only the aftercare query knows them.
+        items.append(WorklistItem(client_id, client.client_number, client.display_name, client.client_manager_id,
+                                  reasons, _urgency(reasons)))
     items.sort(key=lambda item: (-item.urgency, item.name))
     return items
+
+
+def _delivery_reasons(user: User, clients: list, *, client_manager, team_id, today: date) -> dict:
+    """Aftercare contacts due and recent returns to benefit, two queries whatever the caseload's size:
+    client id → (reasons, client). The aftercare query covers the worklist's clients without the running-benefit
+    filter; the return query reads the (few) recent returns among the worklist's own clients."""
+    extra: dict[int, tuple[list, object]] = {}
+    by_id = {client.pk: client for client in clients}
+    for row in aftercare_due(worklist_clients(user, client_manager=client_manager, team_id=team_id,
+                                              running_benefit=False),
+                             until=today + timedelta(days=AFTERCARE_WARNING_DAYS)):
+        client = by_id.get(row["client_id"]) or Client(
+            pk=row["client_id"], client_number=row["client__client_number"], given_names=row["client__given_names"],
+            family_name=row["client__family_name"], client_manager_id=row["client__client_manager_id"])
+        reasons = extra.setdefault(row["client_id"], ([], client))[0]
+        reasons.append({"code": Reason.AFTERCARE, "days": (today - row["due_on"]).days,
+                        "text": _("Nazorg: contact %(n)s maanden na de uitstroom van %(outflow)s, gepland op %(date)s.")
+                        % {"n": row["months_after"], "outflow": row["outflow_on"].strftime("%d-%m-%Y"),
+                           "date": row["due_on"].strftime("%d-%m-%Y")}})
+    if by_id:
+        returns = ReturnToBenefit.objects.filter(
+            detected_on__gte=today - timedelta(days=RETURN_TO_BENEFIT_DAYS),
+            client_id__in=list(by_id)).values_list("client_id", "months_between", "previous_end")
+        for client_id, months, previous_end in returns:
+            reasons = extra.setdefault(client_id, ([], by_id[client_id]))[0]
+            reasons.append({"code": Reason.RETURN_TO_BENEFIT, "days": None,
+                            "text": _("Draaideur: terug in de uitkering na %(n)s maanden (vorige uitkering eindigde "
+                                      "op %(date)s).") % {"n": months, "date": previous_end.strftime("%d-%m-%Y")}})
+    return extra
 
 
 def caseload_balance(user: User, *, team_id: int | None = None, today: date | None = None) -> list[dict]:

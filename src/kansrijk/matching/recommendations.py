@@ -23,12 +23,11 @@ from __future__ import annotations
 
 import re
 from contextvars import ContextVar
-from functools import lru_cache
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from functools import lru_cache
 
-from django.utils.translation import get_language, gettext
-from django.utils.translation import gettext_noop
+from django.utils.translation import get_language, gettext, gettext_noop
 
 from kansrijk.catalogue.search import words
 

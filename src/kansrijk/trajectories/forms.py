@@ -13,10 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kansrijk.catalogue.forms import AccessibleForm
+from kansrijk.catalogue.models import LocalOffer
 from kansrijk.core.ids import MAX_ID
 
+from . import codes
 from .models import AgreedHow, GoalKind, Owner
-from .services import ActionInput, GoalInput, PlanInput
+from .services import ActionInput, GoalInput, GoalProgressInput, PlanInput, ReportInput
 
 EMPTY_ROWS = 3
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -160,3 +162,153 @@ class AgreementForm(AccessibleForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agreed_on"].initial = timezone.localdate()
+
+
+# --- Referrals and trajectories --------------------------------------------------------------------------------------
+
+TREDE_CHOICES = [("", _("Geen advies"))] + [(str(n), str(n)) for n in range(1, 7)]
+
+
+class ReferralForm(AccessibleForm):
+    """Refer a client: the offer, the provider, the question, and exactly which data go along."""
+
+    local_offer = forms.ModelChoiceField(label=_("Aanpak (lokaal aanbod)"), queryset=LocalOffer.objects.none(),
+                                         empty_label=_("Kies…"),
+                                         error_messages={"required": _("Kies de aanpak waarnaar u verwijst."),
+                                                         "invalid_choice": _("Kies een aanpak uit de lijst.")})
+    provider = forms.ModelChoiceField(label=_("Aanbieder"), queryset=None, empty_label=_("Kies…"),
+                                      error_messages={"required": _("Kies de aanbieder."),
+                                                      "invalid_choice": _("Kies een aanbieder uit de lijst.")})
+    question = forms.CharField(label=_("Vraag aan de aanbieder"), widget=forms.Textarea(attrs={"rows": 3}),
+                               help_text=_("Wat moet het traject opleveren? Dit deelt u altijd."),
+                               error_messages={"required": _("Schrijf op wat u de aanbieder vraagt.")})
+    shared_items = forms.MultipleChoiceField(
+        label=_("Welke gegevens deelt u met de aanbieder?"), required=False, widget=forms.CheckboxSelectMultiple,
+        choices=codes.SharedItem.choices, initial=codes.DEFAULT_SHARED,
+        help_text=_("Deel alleen wat de aanbieder voor dit traject nodig heeft. De aanbieder ziet alleen wat u hier "
+                    "aanvinkt, zoals het nu is vastgelegd, en niet het dossier. Gezondheid, verslaving en "
+                    "migratieachtergrond worden nooit gedeeld."))
+    goals = forms.TypedMultipleChoiceField(label=_("Doelen uit het plan van aanpak"), required=False, coerce=int,
+                                           widget=forms.CheckboxSelectMultiple,
+                                           help_text=_("Alleen de aangevinkte doelen; de aanbieder rapporteert "
+                                                       "hierover."))
+
+    def __init__(self, *args, client, providers, goals, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["local_offer"].queryset = (
+            LocalOffer.objects.filter(municipality_id=client.municipality_id, active=True,
+                                      approach__retired_at__isnull=True)
+            .select_related("approach").order_by("approach__name"))
+        self.fields["local_offer"].label_from_instance = lambda offer: offer.approach.name
+        self.fields["provider"].queryset = providers
+        self.fields["goals"].choices = [(goal.pk, f"{goal.position}. {goal.description}") for goal in goals]
+        if not goals:
+            del self.fields["goals"]
+
+
+class AcceptForm(AccessibleForm):
+    accepted_on = forms.DateField(label=_("Geaccepteerd op"), widget=DATE, error_messages=DATE_ERRORS,
+                                  initial=timezone.localdate)
+    srg_provision = forms.ChoiceField(label=_("SRG-voorziening"), choices=codes.SrgProvision.choices,
+                                      help_text=_("Zoals het traject aan het CBS wordt gemeld."))
+    note = forms.CharField(label=_("Toelichting"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DeclineForm(AccessibleForm):
+    reason = forms.ChoiceField(label=_("Reden van afwijzing"), choices=codes.DeclineReason.choices,
+                               widget=forms.RadioSelect,
+                               error_messages={"required": _("Kies de reden van de afwijzing.")})
+    note = forms.CharField(label=_("Toelichting en advies aan de klantmanager"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text=_("Bijvoorbeeld: wat zou wel passen?"))
+
+
+class WithdrawForm(AccessibleForm):
+    note = forms.CharField(label=_("Reden van intrekken"), required=False, max_length=500)
+
+
+class ReportForm(AccessibleForm):
+    """The one standard report form; a progress line per plan goal the author may report on."""
+
+    kind = forms.ChoiceField(label=_("Soort rapportage"), choices=codes.FORM_REPORT_KINDS,
+                             initial=codes.ReportKind.VOORTGANG)
+    reported_on = forms.DateField(label=_("Datum"), widget=DATE, error_messages=DATE_ERRORS,
+                                  initial=timezone.localdate,
+                                  help_text=_("Voor een intake of start: de dag van de intake of de start."))
+    period_from = forms.DateField(label=_("Periode van"), required=False, widget=DATE, error_messages=DATE_ERRORS)
+    period_until = forms.DateField(label=_("Periode tot en met"), required=False, widget=DATE,
+                                   error_messages=DATE_ERRORS)
+    sessions_planned = forms.IntegerField(label=_("Afspraken gepland"), required=False, min_value=0, max_value=500)
+    sessions_attended = forms.IntegerField(label=_("Afspraken nagekomen"), required=False, min_value=0, max_value=500)
+    text = forms.CharField(label=_("Rapportage"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    advised_trede = forms.TypedChoiceField(label=_("Advies trede"), required=False, coerce=int, empty_value=None,
+                                           choices=TREDE_CHOICES,
+                                           help_text=_("Een advies: de klantmanager beslist over de trede."))
+    advice_reason = forms.CharField(label=_("Onderbouwing van het advies"), required=False,
+                                    widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, goals=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.goal_rows = []
+        for goal in goals:
+            status = f"goal_{goal.pk}_status"
+            note = f"goal_{goal.pk}_note"
+            self.fields[status] = forms.ChoiceField(
+                label=_("Voortgang doel %(n)s: %(text)s") % {"n": goal.position, "text": goal.description[:80]},
+                required=False, choices=[("", _("Niet gerapporteerd"))] + codes.GoalProgress.choices)
+            self.fields[note] = forms.CharField(label=_("Toelichting bij doel %(n)s") % {"n": goal.position},
+                                                required=False, max_length=500)
+            self.goal_rows.append((goal, status, note))
+
+    def report_input(self) -> ReportInput:
+        data = self.cleaned_data
+        return ReportInput(
+            kind=data["kind"], reported_on=data["reported_on"], text=data["text"],
+            period_from=data["period_from"], period_until=data["period_until"],
+            sessions_planned=data["sessions_planned"], sessions_attended=data["sessions_attended"],
+            advised_trede=data["advised_trede"], advice_reason=data["advice_reason"],
+            goals=[GoalProgressInput(goal=goal.pk, status=data[status], note=data[note])
+                   for goal, status, note in self.goal_rows if data.get(status)])
+
+    def apply_errors(self, error: ValidationError) -> None:
+        rows = {f"goals[{index}]": (status, note) for index, (_goal, status, note) in enumerate(
+            [row for row in self.goal_rows if self.cleaned_data.get(row[1])])}
+        for key, messages in error.message_dict.items():
+            name = key
+            prefix = key.split(".")[0]
+            if prefix in rows:
+                name = rows[prefix][0]
+            for message in messages:
+                self.add_error(name if name in self.fields else None, message)
+
+
+class PauseForm(AccessibleForm):
+    starts_on = forms.DateField(label=_("Pauze vanaf"), widget=DATE, error_messages=DATE_ERRORS)
+    until = forms.DateField(label=_("Tot en met"), required=False, widget=DATE, error_messages=DATE_ERRORS,
+                            help_text=_("Leeg als nog niet bekend is wanneer het traject verdergaat."))
+    reason = forms.ChoiceField(label=_("Reden"), choices=codes.PauseReason.choices)
+    note = forms.CharField(label=_("Toelichting"), required=False, max_length=300,
+                           help_text=_("Kort en zonder medische details."))
+
+
+class ResumeForm(AccessibleForm):
+    until = forms.DateField(label=_("Laatste dag van de pauze"), widget=DATE, error_messages=DATE_ERRORS)
+
+
+class EndForm(AccessibleForm):
+    end_on = forms.DateField(label=_("Einddatum"), widget=DATE, error_messages=DATE_ERRORS,
+                             initial=timezone.localdate)
+    reason = forms.ChoiceField(label=_("Reden einde"), choices=[("", _("Kies…"))] + codes.EndReason.choices,
+                               error_messages={"required": _("Kies de reden van het einde.")})
+    dropout_reason = forms.ChoiceField(label=_("Reden uitval (alleen bij uitval)"), required=False,
+                                       choices=[("", "–")] + codes.DropoutReason.choices)
+    result = forms.ChoiceField(label=_("Resultaat"), choices=[("", _("Kies…"))] + codes.Result.choices,
+                               error_messages={"required": _("Kies het resultaat.")})
+    note = forms.CharField(label=_("Eindrapportage"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AftercareForm(AccessibleForm):
+    outcome = forms.ChoiceField(label=_("Hoe ging het contact?"), choices=codes.AftercareOutcome.choices,
+                                widget=forms.RadioSelect,
+                                error_messages={"required": _("Kies hoe het contact ging.")})
+    note = forms.CharField(label=_("Toelichting"), required=False, max_length=500)

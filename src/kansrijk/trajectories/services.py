@@ -14,8 +14,26 @@ from kansrijk.accounts import roles
 from kansrijk.accounts.models import User
 from kansrijk.caseload.models import Client
 from kansrijk.caseload.selectors import clients_for
+from kansrijk.core.bulk import insert_rows
 
-from .models import AgreedHow, GoalKind, Owner, Plan, PlanAction, PlanAgreement, PlanGoal
+from . import codes
+from .codes import ReferralStatus, ReportKind, SharedItem, TrajectoryStatus
+from .models import (
+    AftercareTask,
+    AgreedHow,
+    GoalKind,
+    Owner,
+    Plan,
+    PlanAction,
+    PlanAgreement,
+    PlanGoal,
+    Provider,
+    Referral,
+    ReportGoalProgress,
+    Trajectory,
+    TrajectoryPause,
+    TrajectoryReport,
+)
 
 
 @dataclass
@@ -142,3 +160,446 @@ def record_agreement(*, plan: Plan, by: User, agreed_on: date, how: str, note: s
     plan.agreed_on, plan.agreed_how, plan.agreement_note = agreed_on, how, note.strip()[:300]
     plan.save(update_fields=["agreed_on", "agreed_how", "agreement_note"])
     return plan
+
+
+# --- Referrals and trajectories (issue 5) ----------------------------------------------------------------------------
+#
+# Every service checks who may do it on which record: a provider's user only on referrals to its own provider, a
+# client manager only on clients in scope (``clients_for``). Errors are keyed by the input's field names, in Dutch.
+
+
+def provider_of(user: User) -> Provider | None:
+    if not user.has_role(roles.DELIVERS_TRAJECTORIES):
+        return None
+    return Provider.objects.filter(members__user=user, active=True).first()
+
+
+def _may_work_on(user: User, referral: Referral) -> bool:
+    if user.has_role(roles.DELIVERS_TRAJECTORIES):
+        return Provider.objects.filter(pk=referral.provider_id, members__user=user).exists()
+    if user.has_role(roles.RECORDS_TRAJECTORY_PROGRESS):
+        return clients_for(user).filter(pk=referral.client_id).exists()
+    return False
+
+
+def _not_in_future(errors: dict, key: str, day: date | None, what: str) -> None:
+    if day is not None and day > timezone.localdate():
+        errors.setdefault(key, f"{what} kan niet in de toekomst liggen.")
+
+
+def _snapshot(client: Client, items: list[str], goal_ids: list[int], errors: dict) -> dict:
+    """Exactly the ticked items, read now and stored: the provider reads this, never the client file."""
+    from kansrijk.diagnosis.models import Intake, LadderMeasurement
+
+    shared: dict = {"gedeeld": sorted(items)}
+    if SharedItem.NAAM in items:
+        shared["naam"] = client.display_name
+        shared["clientnummer"] = client.client_number
+    if SharedItem.GEBOORTEJAAR in items:
+        shared["geboortejaar"] = client.birth_year
+    if SharedItem.TREDE in items:
+        ladder = (LadderMeasurement.objects.filter(client=client, corrected_by__isnull=True)
+                  .order_by("-measured_on", "-id").values("trede", "measured_on").first())
+        shared["trede"] = ({"trede": ladder["trede"], "gemeten_op": ladder["measured_on"].isoformat()}
+                           if ladder else None)
+    intake_items = {SharedItem.BELASTBAARHEID, SharedItem.TAAL, SharedItem.PRAKTISCH, SharedItem.OPLEIDING_WERK}
+    if intake_items & set(items):
+        intake = (Intake.objects.filter(client=client, corrected_by__isnull=True).order_by("-measured_on", "-id")
+                  .first())
+        if SharedItem.BELASTBAARHEID in items:
+            shared["belastbaarheid_uren_per_week"] = intake.hours_per_week if intake else None
+        if SharedItem.TAAL in items:
+            shared["taal"] = ({"spreken": intake.dutch_speaking, "luisteren": intake.dutch_listening,
+                               "lezen": intake.dutch_reading, "schrijven": intake.dutch_writing} if intake else None)
+        if SharedItem.PRAKTISCH in items:
+            shared["praktisch"] = ({"kinderopvang_nodig": intake.childcare_needed,
+                                    "kinderopvang_geregeld": intake.childcare_arranged,
+                                    "vervoer": intake.get_transport_display() if intake.transport else "",
+                                    "rijbewijs": intake.driving_licence} if intake else None)
+        if SharedItem.OPLEIDING_WERK in items:
+            shared["opleiding_werk"] = ({"opleiding": intake.get_education_display() if intake.education else "",
+                                         "werkervaring": intake.work_experience} if intake else None)
+    if SharedItem.DOELEN in items:
+        latest = Plan.objects.filter(client=client).order_by("-version").first()
+        goals = {goal.pk: goal for goal in PlanGoal.objects.filter(plan=latest)} if latest else {}
+        if not goal_ids:
+            errors["goals"] = "Kies welke doelen uit het plan van aanpak u deelt, of vink 'doelen' uit."
+        elif any(pk not in goals for pk in goal_ids):
+            errors["goals"] = "Kies doelen uit het nieuwste plan van aanpak van deze cliënt."
+        else:
+            shared["plan_versie"] = latest.version
+            shared["doelen"] = [{"id": goal.pk, "nummer": goal.position, "soort": goal.get_kind_display(),
+                                 "omschrijving": goal.description, "meetbaar": goal.target,
+                                 "datum": goal.due_on.isoformat() if goal.due_on else None}
+                                for goal in sorted((goals[pk] for pk in set(goal_ids)), key=lambda g: g.position)]
+    return shared
+
+
+def refer(*, client: Client, by: User, approach, provider: Provider, question: str, shared_items: list[str],
+          goal_ids: list[int] | None = None, local_offer=None, referred_on: date | None = None) -> Referral:
+    """Refer the client to a provider's approach, sharing only the ticked items (a snapshot taken now)."""
+    if not by.has_role(roles.REFERS_CLIENTS) or not clients_for(by).filter(pk=client.pk).exists():
+        raise PermissionDenied
+    referred_on = referred_on or timezone.localdate()
+    goal_ids = list(goal_ids or [])
+    items = list(dict.fromkeys(shared_items))
+    if goal_ids and SharedItem.DOELEN not in items:
+        items.append(SharedItem.DOELEN)
+    errors: dict[str, str] = {}
+    if not question.strip():
+        errors["question"] = "Schrijf op wat u de aanbieder vraagt: wat moet het traject opleveren?"
+    if not provider.active or not provider.municipalities.filter(pk=client.municipality_id).exists():
+        errors["provider"] = "Deze aanbieder werkt niet (meer) voor de gemeente van deze cliënt."
+    if approach.retired_at is not None:
+        errors["approach"] = "Deze aanpak wordt niet meer aangeboden."
+    if local_offer is not None and (local_offer.approach_id != approach.pk
+                                    or local_offer.municipality_id != client.municipality_id):
+        errors["local_offer"] = "Dit lokale aanbod hoort niet bij deze aanpak of gemeente."
+    unknown = [item for item in items if item not in SharedItem.values]
+    if unknown:
+        errors["shared_items"] = "Onbekend gegeven om te delen: " + ", ".join(unknown) + "."
+    _not_in_future(errors, "referred_on", referred_on, "De datum van verwijzing")
+    if Referral.objects.filter(client=client, provider=provider, approach=approach,
+                               status=ReferralStatus.VERWEZEN).exists():
+        errors.setdefault("provider", "Deze cliënt is al naar deze aanbieder verwezen voor deze aanpak; de "
+                                      "terugmelding is nog niet binnen.")
+    shared = _snapshot(client, items, goal_ids, errors) if not unknown else {}
+    if errors:
+        raise ValidationError(errors)
+    return Referral.objects.create(client=client, approach=approach, local_offer=local_offer, provider=provider,
+                                   referred_by=by, referred_on=referred_on, question=question.strip(), shared=shared)
+
+
+def _locked_referral(referral: Referral) -> Referral:
+    return Referral.objects.select_for_update().select_related("approach").get(pk=referral.pk)
+
+
+def accept_referral(*, referral: Referral, by: User, accepted_on: date | None = None,
+                    srg_provision: str = "", note: str = "") -> Trajectory:
+    """The provider takes the client on: the referral becomes a trajectory (status aangemeld until the start)."""
+    if not by.has_role(roles.DELIVERS_TRAJECTORIES) or not _may_work_on(by, referral):
+        raise PermissionDenied
+    accepted_on = accepted_on or timezone.localdate()
+    with transaction.atomic():
+        referral = _locked_referral(referral)
+        errors: dict[str, str] = {}
+        if referral.status != ReferralStatus.VERWEZEN:
+            errors["status"] = f"Deze verwijzing is al {referral.get_status_display().lower()}."
+        if accepted_on < referral.referred_on:
+            errors["accepted_on"] = "De datum van acceptatie ligt vóór de datum van verwijzing."
+        _not_in_future(errors, "accepted_on", accepted_on, "De datum van acceptatie")
+        srg = srg_provision or referral.approach.srg_category or codes.SrgProvision.OVERIGE
+        if srg not in codes.SrgProvision.values:
+            errors["srg_provision"] = "Kies een SRG-voorziening uit de lijst."
+        if errors:
+            raise ValidationError(errors)
+        referral.status, referral.answered_by, referral.answered_on = ReferralStatus.GEACCEPTEERD, by, accepted_on
+        referral.answer_note = note.strip()
+        referral.save(update_fields=["status", "answered_by", "answered_on", "answer_note"])
+        return Trajectory.objects.create(referral=referral, client_id=referral.client_id,
+                                         provider_id=referral.provider_id, srg_provision=srg,
+                                         accepted_on=accepted_on)
+
+
+def decline_referral(*, referral: Referral, by: User, reason: str, note: str = "",
+                     declined_on: date | None = None) -> Referral:
+    """The terugmelding of a decline: a coded reason, and the advice to the client manager (seed 000 L113)."""
+    if not by.has_role(roles.DELIVERS_TRAJECTORIES) or not _may_work_on(by, referral):
+        raise PermissionDenied
+    declined_on = declined_on or timezone.localdate()
+    with transaction.atomic():
+        referral = _locked_referral(referral)
+        errors: dict[str, str] = {}
+        if referral.status != ReferralStatus.VERWEZEN:
+            errors["status"] = f"Deze verwijzing is al {referral.get_status_display().lower()}."
+        if reason not in codes.DeclineReason.values:
+            errors["reason"] = "Kies de reden van de afwijzing."
+        elif reason == codes.DeclineReason.OVERIG and not note.strip():
+            errors["note"] = "Licht de reden toe: de klantmanager moet weten waarom en wat nu."
+        if declined_on < referral.referred_on:
+            errors["declined_on"] = "De datum ligt vóór de datum van verwijzing."
+        _not_in_future(errors, "declined_on", declined_on, "De datum van de terugmelding")
+        if errors:
+            raise ValidationError(errors)
+        referral.status, referral.answered_by, referral.answered_on = ReferralStatus.AFGEWEZEN, by, declined_on
+        referral.decline_reason, referral.answer_note = reason, note.strip()
+        referral.save(update_fields=["status", "answered_by", "answered_on", "decline_reason", "answer_note"])
+    return referral
+
+
+def withdraw_referral(*, referral: Referral, by: User, note: str = "") -> Referral:
+    """The client manager withdraws a referral that has not been answered yet."""
+    if not by.has_role(roles.REFERS_CLIENTS) or not _may_work_on(by, referral):
+        raise PermissionDenied
+    with transaction.atomic():
+        referral = _locked_referral(referral)
+        if referral.status != ReferralStatus.VERWEZEN:
+            raise ValidationError({"status": "Alleen een verwijzing zonder terugmelding kan worden ingetrokken."})
+        referral.status, referral.answer_note = ReferralStatus.INGETROKKEN, note.strip()
+        referral.answered_by, referral.answered_on = by, timezone.localdate()
+        referral.save(update_fields=["status", "answer_note", "answered_by", "answered_on"])
+    return referral
+
+
+@dataclass
+class GoalProgressInput:
+    goal: int
+    status: str
+    note: str = ""
+
+
+@dataclass
+class ReportInput:
+    kind: str
+    reported_on: date
+    text: str = ""
+    period_from: date | None = None
+    period_until: date | None = None
+    sessions_planned: int | None = None
+    sessions_attended: int | None = None
+    goals: list[GoalProgressInput] = field(default_factory=list)
+    advised_trede: int | None = None
+    advice_reason: str = ""
+
+
+def reportable_goal_ids(trajectory: Trajectory, user: User) -> list[int]:
+    """The plan goals a report may refer to: those shared with the provider; a client manager may also report on
+    the goals of the client's latest plan."""
+    ids = list(trajectory.referral.shared_goal_ids)
+    if not user.has_role(roles.DELIVERS_TRAJECTORIES):
+        latest = Plan.objects.filter(client_id=trajectory.client_id).order_by("-version").first()
+        if latest is not None:
+            ids += [pk for pk in latest.goals.values_list("pk", flat=True) if pk not in ids]
+    return ids
+
+
+def _locked_trajectory(trajectory: Trajectory) -> Trajectory:
+    return Trajectory.objects.select_for_update().select_related("referral").get(pk=trajectory.pk)
+
+
+def _check_progress(user: User, trajectory: Trajectory) -> None:
+    if not user.has_role(roles.RECORDS_TRAJECTORY_PROGRESS) or not _may_work_on(user, trajectory.referral):
+        raise PermissionDenied
+
+
+def record_report(*, trajectory: Trajectory, by: User, report: ReportInput) -> TrajectoryReport:
+    """A report in the standard form. An intake report sets the intake date, a start report the start date."""
+    _check_progress(by, trajectory)
+    with transaction.atomic():
+        trajectory = _locked_trajectory(trajectory)
+        errors: dict[str, str] = {}
+        if trajectory.is_ended:
+            errors["kind"] = "Dit traject is beëindigd; er kan geen rapportage meer bij."
+        if report.kind not in dict(codes.FORM_REPORT_KINDS):
+            errors.setdefault("kind", "Kies het soort rapportage (de eindrapportage hoort bij het beëindigen).")
+        if report.reported_on < trajectory.accepted_on:
+            errors["reported_on"] = "De datum ligt vóór de acceptatie van de verwijzing."
+        _not_in_future(errors, "reported_on", report.reported_on, "De datum")
+        if report.kind == ReportKind.INTAKE and trajectory.intake_on is not None:
+            errors.setdefault("kind", f"De intake is al vastgelegd ({trajectory.intake_on:%d-%m-%Y}).")
+        if report.kind == ReportKind.START:
+            if trajectory.start_on is not None:
+                errors.setdefault("kind", f"De start is al vastgelegd ({trajectory.start_on:%d-%m-%Y}).")
+            elif trajectory.intake_on is not None and report.reported_on < trajectory.intake_on:
+                errors["reported_on"] = "De start ligt vóór de intake."
+        if report.period_from and report.period_until and report.period_until < report.period_from:
+            errors["period_until"] = "Het einde van de periode ligt vóór het begin."
+        planned, attended = report.sessions_planned, report.sessions_attended
+        if (planned is None) != (attended is None):
+            errors["sessions_attended"] = "Vul zowel de geplande als de nagekomen afspraken in, of geen van beide."
+        elif planned is not None and attended > planned:
+            errors["sessions_attended"] = "Er kunnen niet meer afspraken zijn nagekomen dan er gepland waren."
+        if report.kind == ReportKind.AANWEZIGHEID and planned is None:
+            errors.setdefault("sessions_planned", "Een aanwezigheidsrapportage noemt de geplande en nagekomen "
+                                                  "afspraken.")
+        allowed = set(reportable_goal_ids(trajectory, by))
+        seen = set()
+        for index, progress in enumerate(report.goals):
+            if progress.goal not in allowed:
+                errors[f"goals[{index}].goal"] = "Dit doel is niet met de aanbieder gedeeld of hoort niet bij het plan."
+            elif progress.goal in seen:
+                errors[f"goals[{index}].goal"] = "Dit doel staat twee keer in de rapportage."
+            seen.add(progress.goal)
+            if progress.status not in codes.GoalProgress.values:
+                errors[f"goals[{index}].status"] = "Kies de voortgang op dit doel."
+        if report.advised_trede is not None:
+            if not 1 <= report.advised_trede <= 6:
+                errors["advised_trede"] = "Een trede ligt tussen 1 en 6."
+            elif not report.advice_reason.strip():
+                errors["advice_reason"] = "Onderbouw het advies over de trede; de klantmanager beslist."
+        if (report.kind == ReportKind.VOORTGANG and not report.text.strip() and not report.goals
+                and report.advised_trede is None and planned is None):
+            errors["text"] = "Een voortgangsrapportage zonder inhoud: beschrijf de voortgang of vul de doelen in."
+        if errors:
+            raise ValidationError(errors)
+        saved = TrajectoryReport.objects.create(
+            trajectory=trajectory, kind=report.kind, reported_on=report.reported_on, period_from=report.period_from,
+            period_until=report.period_until, sessions_planned=planned, sessions_attended=attended,
+            advised_trede=report.advised_trede, advice_reason=report.advice_reason.strip(), text=report.text.strip(),
+            author=by)
+        ReportGoalProgress.objects.bulk_create(
+            ReportGoalProgress(report=saved, goal_id=item.goal, status=item.status, note=item.note.strip()[:500])
+            for item in report.goals)
+        if report.kind == ReportKind.INTAKE:
+            trajectory.intake_on = report.reported_on
+            trajectory.save(update_fields=["intake_on"])
+        elif report.kind == ReportKind.START:
+            trajectory.start_on = report.reported_on
+            if trajectory.status == TrajectoryStatus.AANGEMELD:
+                trajectory.status = TrajectoryStatus.LOPEND
+            trajectory.save(update_fields=["start_on", "status"])
+    return saved
+
+
+def pause_trajectory(*, trajectory: Trajectory, by: User, starts_on: date, reason: str, until: date | None = None,
+                     note: str = "") -> TrajectoryPause:
+    """A pause, e.g. a hospital stay. Without ``until`` the pause lasts until the trajectory is resumed."""
+    _check_progress(by, trajectory)
+    with transaction.atomic():
+        trajectory = _locked_trajectory(trajectory)
+        errors: dict[str, str] = {}
+        if trajectory.is_ended:
+            errors["starts_on"] = "Dit traject is beëindigd; het kan niet meer worden gepauzeerd."
+        if starts_on < trajectory.accepted_on:
+            errors["starts_on"] = "De pauze begint vóór de acceptatie van de verwijzing."
+        if until is not None and until < starts_on:
+            errors["until"] = "Het einde van de pauze ligt vóór het begin."
+        if reason not in codes.PauseReason.values:
+            errors["reason"] = "Kies de reden van de pauze."
+        if reason == codes.PauseReason.OVERIG and not note.strip():
+            errors["note"] = "Licht de reden van de pauze toe."
+        end = until or date.max
+        for other in trajectory.pauses.all():
+            if other.starts_on <= end and starts_on <= (other.until or date.max):
+                errors.setdefault("starts_on", f"Deze pauze overlapt met de pauze vanaf {other.starts_on:%d-%m-%Y}.")
+        if errors:
+            raise ValidationError(errors)
+        pause = TrajectoryPause.objects.create(trajectory=trajectory, starts_on=starts_on, until=until, reason=reason,
+                                               note=note.strip(), recorded_by=by)
+        if until is None:
+            trajectory.status = TrajectoryStatus.GEPAUZEERD
+            trajectory.save(update_fields=["status"])
+    return pause
+
+
+def resume_trajectory(*, trajectory: Trajectory, by: User, until: date) -> TrajectoryPause:
+    """End the open pause: ``until`` is its last day."""
+    _check_progress(by, trajectory)
+    with transaction.atomic():
+        trajectory = _locked_trajectory(trajectory)
+        pause = trajectory.pauses.filter(until__isnull=True).first()
+        if pause is None:
+            raise ValidationError({"until": "Dit traject heeft geen lopende pauze."})
+        if until < pause.starts_on:
+            raise ValidationError({"until": f"De pauze begon op {pause.starts_on:%d-%m-%Y}; het einde kan niet "
+                                            f"eerder liggen."})
+        pause.until = until
+        pause.save(update_fields=["until"])
+        trajectory.status = TrajectoryStatus.LOPEND if trajectory.start_on else TrajectoryStatus.AANGEMELD
+        trajectory.save(update_fields=["status"])
+    return pause
+
+
+def add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+def schedule_aftercare(outflow: list[tuple[int, date]], *, trajectories: dict[int, int] | None = None) -> int:
+    """Aftercare contacts for clients who left the benefit on the given date, at the agreed moments
+    (``KANSRIJK_NAZORG_MONTHS``). A client already in aftercare for an outflow in the half year before gets no second
+    series (a trajectory's end and the benefit's end a month later are one outflow). Bulk: the import may end
+    thousands of spells."""
+    from django.conf import settings
+
+    if not outflow:
+        return 0
+    months = settings.KANSRIJK_NAZORG_MONTHS
+    trajectories = trajectories or {}
+    earliest = min(day for _client, day in outflow)
+    recent: dict[int, date] = {}
+    client_ids = [client_id for client_id, _day in outflow]
+    for start in range(0, len(client_ids), 5000):
+        for client_id, day in AftercareTask.objects.filter(
+                client_id__in=client_ids[start:start + 5000],
+                outflow_on__gte=add_months(earliest, -6)).values_list("client_id", "outflow_on"):
+            recent[client_id] = max(day, recent.get(client_id, day))
+    rows = []
+    for client_id, day in dict(outflow).items():
+        previous = recent.get(client_id)
+        if previous is not None and add_months(previous, -6) <= day <= add_months(previous, 6):
+            continue
+        rows += [(client_id, trajectories.get(client_id), day, add_months(day, n), n, "", "") for n in months]
+    # One COPY / executemany however many clients left: no per-row queries inside the import's transaction. The
+    # half-year check above keeps the (client, outflow, moment) constraint from being hit.
+    insert_rows(AftercareTask, ["client", "trajectory", "outflow_on", "due_on", "months_after", "outcome", "note"],
+                rows)
+    return len(rows)
+
+
+def end_trajectory(*, trajectory: Trajectory, by: User, end_on: date, reason: str, result: str,
+                   dropout_reason: str = "", note: str = "") -> Trajectory:
+    """End the trajectory with a coded reason and result; drop-out is the reason ``uitval`` with its own reason.
+    An open pause ends with it. Outflow (to work or education) starts the aftercare."""
+    _check_progress(by, trajectory)
+    with transaction.atomic():
+        trajectory = _locked_trajectory(trajectory)
+        errors: dict[str, str] = {}
+        if trajectory.is_ended:
+            errors["end_on"] = f"Dit traject is al beëindigd op {trajectory.end_on:%d-%m-%Y}."
+        first = trajectory.start_on or trajectory.accepted_on
+        if end_on < first:
+            errors["end_on"] = (f"De einddatum ligt vóór de start ({first:%d-%m-%Y})." if trajectory.start_on
+                                else f"De einddatum ligt vóór de acceptatie ({first:%d-%m-%Y}).")
+        _not_in_future(errors, "end_on", end_on, "De einddatum")
+        if reason not in codes.EndReason.values:
+            errors["reason"] = "Kies de reden van het einde."
+        if result not in codes.Result.values:
+            errors["result"] = "Kies het resultaat."
+        if reason == codes.EndReason.UITVAL and dropout_reason not in codes.DropoutReason.values:
+            errors["dropout_reason"] = "Kies de reden van de uitval."
+        elif reason != codes.EndReason.UITVAL and dropout_reason:
+            errors["dropout_reason"] = "Een reden van uitval hoort alleen bij het einde 'uitval'."
+        if reason in (codes.EndReason.UITVAL, codes.EndReason.OVERIG) and not note.strip():
+            errors.setdefault("note", "Licht het einde toe in de eindrapportage.")
+        if errors:
+            raise ValidationError(errors)
+        open_pause = trajectory.pauses.filter(until__isnull=True).first()
+        if open_pause is not None:
+            open_pause.until = max(open_pause.starts_on, end_on)
+            open_pause.save(update_fields=["until"])
+        trajectory.status, trajectory.end_on, trajectory.ended_by = TrajectoryStatus.BEEINDIGD, end_on, by
+        trajectory.end_reason, trajectory.result, trajectory.dropout_reason = reason, result, dropout_reason
+        trajectory.save(update_fields=["status", "end_on", "ended_by", "end_reason", "result", "dropout_reason"])
+        TrajectoryReport.objects.create(trajectory=trajectory, kind=ReportKind.EIND, reported_on=end_on,
+                                        text=note.strip(), author=by)
+        if result in codes.OUTFLOW_RESULTS:
+            schedule_aftercare([(trajectory.client_id, end_on)], trajectories={trajectory.client_id: trajectory.pk})
+    return trajectory
+
+
+def complete_aftercare(*, task: AftercareTask, by: User, outcome: str, note: str = "",
+                       done_on: date | None = None) -> AftercareTask:
+    """Record the aftercare contact: how it went (or that the client was not reached)."""
+    if not by.has_role(roles.FOLLOWS_AFTERCARE) or not clients_for(by).filter(pk=task.client_id).exists():
+        raise PermissionDenied
+    done_on = done_on or timezone.localdate()
+    errors: dict[str, str] = {}
+    if task.done_on is not None:
+        errors["outcome"] = f"Deze nazorg is al vastgelegd op {task.done_on:%d-%m-%Y}."
+    if outcome not in codes.AftercareOutcome.values:
+        errors.setdefault("outcome", "Kies hoe het contact ging.")
+    if outcome == codes.AftercareOutcome.CONTACT_ZORG and not note.strip():
+        errors["note"] = "Beschrijf welke zorg of hulp nodig is."
+    _not_in_future(errors, "done_on", done_on, "De datum")
+    if errors:
+        raise ValidationError(errors)
+    task.done_on, task.done_by, task.outcome, task.note = done_on, by, outcome, note.strip()[:500]
+    task.save(update_fields=["done_on", "done_by", "outcome", "note"])
+    return task

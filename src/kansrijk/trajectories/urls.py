@@ -9,4 +9,6 @@ urlpatterns = [
     path("<int:pk>/plan/nieuw/", views.plan_edit, name="plan-edit"),
     path("<int:pk>/plan/<int:plan_pk>/akkoord/", views.plan_agree, name="plan-agree"),
     path("<int:pk>/plan/<int:plan_pk>/pdf/", views.plan_pdf, name="plan-pdf"),
+    path("<int:pk>/trajecten/", views.client_trajectories, name="client-trajectories"),
+    path("<int:pk>/trajecten/verwijzen/", views.referral_new, name="referral-new"),
 ]

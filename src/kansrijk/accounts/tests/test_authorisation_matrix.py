@@ -21,7 +21,9 @@ from kansrijk.matching.models import (
     Placement,
     Vacancy,
 )
+from kansrijk.trajectories.models import AftercareTask
 from kansrijk.trajectories.services import GoalInput, PlanInput, save_plan
+from kansrijk.trajectories.tests.factories import accepted, delivery, refer
 
 ALL = frozenset(Role)
 ANON = "anonymous"
@@ -66,6 +68,10 @@ API_PLACEMENT = "api_placement"
 SEES_JOB_SEEKER = roles.SEES_EMPLOYERS & roles.SEES_TEAM_CLIENTS
 SELECTION = "selection"
 INVITATION = "invitation"
+# Referrals and trajectories: the world's own client referred to the provider of the world's 'aanbieder'.
+REFERRAL = "referral"
+TRAJECTORY = "trajectory"
+AFTERCARE = "aftercare"
 MATRIX = {
     "core:home": (web(ALL), None),
     "accounts:login": (web(ALL, ok=302, anon=200), None),
@@ -130,6 +136,19 @@ MATRIX = {
     "monitoring:outflow-export": (web(roles.SEES_AGGREGATES), None),
     "api:monitoring-caseload": (api(roles.SEES_AGGREGATES), None),
     "api:monitoring-outflow": (api(roles.SEES_AGGREGATES), None),
+    "trajectories:client-trajectories": (web(roles.SEES_TRAJECTORIES), CLIENT),
+    "trajectories:referral-new": (web(roles.REFERS_CLIENTS), CLIENT),
+    "referrals:provider-home": (web(roles.DELIVERS_TRAJECTORIES), None),
+    "referrals:referral-detail": (web(roles.SEES_REFERRALS), REFERRAL),
+    "referrals:referral-accept": (web(roles.DELIVERS_TRAJECTORIES, ok=400, method="post"), REFERRAL),
+    "referrals:referral-decline": (web(roles.DELIVERS_TRAJECTORIES, ok=400, method="post"), REFERRAL),
+    "referrals:referral-withdraw": (web(roles.REFERS_CLIENTS, ok=302, method="post"), REFERRAL),
+    "referrals:trajectory-detail": (web(roles.SEES_REFERRALS), TRAJECTORY),
+    "referrals:trajectory-report": (web(roles.RECORDS_TRAJECTORY_PROGRESS, ok=400, method="post"), TRAJECTORY),
+    "referrals:trajectory-pause": (web(roles.RECORDS_TRAJECTORY_PROGRESS, ok=400, method="post"), TRAJECTORY),
+    "referrals:trajectory-resume": (web(roles.RECORDS_TRAJECTORY_PROGRESS, ok=400, method="post"), TRAJECTORY),
+    "referrals:trajectory-end": (web(roles.RECORDS_TRAJECTORY_PROGRESS, ok=400, method="post"), TRAJECTORY),
+    "referrals:aftercare-done": (web(roles.FOLLOWS_AFTERCARE, ok=400, method="post"), AFTERCARE),
     "set_language": (web(ALL, ok=302, method="post", anon=302), None),
     "employers:employer-list": (web(roles.SEES_EMPLOYERS), None),
     "employers:employer-new": (web(roles.MANAGES_EMPLOYERS), None),
@@ -216,6 +235,19 @@ MATRIX = {
     "api:vum-vacancies-import": (api(roles.EXCHANGES_VACANCIES, ok=400, method="post"), None),
     "api:vum-profiles": (api(roles.EXPORTS_PROFILES), None),
     "api:vum-profiles-import": (api(roles.IMPORTS_PROFILES, ok=400, method="post"), None),
+    "api:referral-list": (api(roles.SEES_REFERRALS), None),
+    "api:referral-detail": (api(roles.SEES_REFERRALS), REFERRAL),
+    "api:referral-accept": (api(roles.DELIVERS_TRAJECTORIES, method="post"), REFERRAL),
+    "api:referral-decline": (api(roles.DELIVERS_TRAJECTORIES, ok=400, method="post"), REFERRAL),
+    "api:referral-withdraw": (api(roles.REFERS_CLIENTS, method="post"), REFERRAL),
+    "api:trajectory-list": (api(roles.SEES_REFERRALS), None),
+    "api:trajectory-detail": (api(roles.SEES_REFERRALS), TRAJECTORY),
+    "api:trajectory-reports": (api(roles.SEES_REFERRALS), TRAJECTORY),
+    "api:trajectory-pause": (api(roles.RECORDS_TRAJECTORY_PROGRESS, ok=400, method="post"), TRAJECTORY),
+    "api:trajectory-resume": (api(roles.RECORDS_TRAJECTORY_PROGRESS, ok=400, method="post"), TRAJECTORY),
+    "api:trajectory-end": (api(roles.RECORDS_TRAJECTORY_PROGRESS, ok=400, method="post"), TRAJECTORY),
+    "api:aftercare-task-list": (api(roles.FOLLOWS_AFTERCARE), None),
+    "api:aftercare-task-done": (api(roles.FOLLOWS_AFTERCARE, ok=400, method="post"), AFTERCARE),
     "api:me": (api(ALL), None),
     "api:team-list": (api(ALL), None),
     "api:team-detail": (api(ALL), "team"),
@@ -236,7 +268,7 @@ def test_every_route_has_a_matrix_entry():
     assert not stale, f"Matrix entries for routes that no longer exist: {stale}"
 
 
-def _kwargs(kind, world, run, campaign, plan=None, work=None, invitation=None):
+def _kwargs(kind, world, run, campaign, plan=None, work=None, invitation=None, delivered=None):
     if kind in (EMPLOYER, VACANCY, PROPOSAL):
         return {"pk": work[kind].pk}
     if kind == CONTACT:
@@ -245,6 +277,8 @@ def _kwargs(kind, world, run, campaign, plan=None, work=None, invitation=None):
         return {"pk": world.own.pk, "placement_pk": work[PLACEMENT].pk}
     if kind == API_PLACEMENT:
         return {"client_pk": world.own.pk, "pk": work[PLACEMENT].pk}
+    if kind in (REFERRAL, TRAJECTORY, AFTERCARE):
+        return {"pk": delivered[kind].pk}
     if kind == CLIENT:
         return {"pk": world.own.pk}
     if kind == RUN:
@@ -322,11 +356,24 @@ def invitation(world, own_approach):
                                               client_manager=world.users["klantmanager"])
 
 
+@pytest.fixture
+def delivered(world):
+    """An open referral of the own client to the 'aanbieder''s provider, an accepted one with its trajectory, and an
+    aftercare task."""
+    setup = delivery(world)
+    trajectory = accepted(world, setup, days_ago=40)
+    referral = refer(world, setup, days_ago=5)
+    task = AftercareTask.objects.create(client=world.own, outflow_on=date(2026, 1, 1), due_on=date(2026, 2, 1),
+                                        months_after=1)
+    return {REFERRAL: referral, TRAJECTORY: trajectory, AFTERCARE: task}
+
+
 @pytest.mark.parametrize("route", sorted(MATRIX))
 @pytest.mark.parametrize("who", [ANON, *[r.value for r in Role]])
-def test_matrix(route, who, world, pending_run, own_approach, campaign, plan, work, invitation, client):
+def test_matrix(route, who, world, pending_run, own_approach, campaign, plan, work, invitation, delivered,
+                client):
     spec, kind = MATRIX[route]
-    url = reverse(route, kwargs=_kwargs(kind, world, pending_run, campaign, plan, work, invitation))
+    url = reverse(route, kwargs=_kwargs(kind, world, pending_run, campaign, plan, work, invitation, delivered))
     if who != ANON:
         client.force_login(world.users[who])
     response = getattr(client, spec["method"])(url)

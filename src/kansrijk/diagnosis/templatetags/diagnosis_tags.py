@@ -26,4 +26,5 @@ def diagnosis_summary(context, client):
         "can_see_plan": user.has_role(roles.SEES_PLANS),
         "can_see_recommendations": user.has_role(roles.SEES_RECOMMENDATIONS),
         "can_see_work": user.has_role(roles.SEES_EMPLOYERS & roles.SEES_TEAM_CLIENTS),
+        "can_see_trajectories": user.has_role(roles.SEES_TRAJECTORIES),
     }

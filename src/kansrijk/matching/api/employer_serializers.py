@@ -156,7 +156,7 @@ class ConsentInputSerializer(serializers.Serializer):
         return value
 
 
-class WithdrawInputSerializer(serializers.Serializer):
+class ConsentWithdrawInputSerializer(serializers.Serializer):
     withdrawal_note = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
 
 

@@ -27,6 +27,7 @@ from .employer_serializers import (
     CandidateSerializer,
     ClientVacancyMatchSerializer,
     ConsentInputSerializer,
+    ConsentWithdrawInputSerializer,
     EmployerContactSerializer,
     EmployerSerializer,
     EndPlacementInputSerializer,
@@ -39,7 +40,6 @@ from .employer_serializers import (
     ProposalInputSerializer,
     VacancySerializer,
     VacancyStatusInputSerializer,
-    WithdrawInputSerializer,
 )
 
 SeesEmployers = role_permission(roles.SEES_EMPLOYERS, "SeesEmployers")
@@ -350,10 +350,10 @@ class ProfileConsentViewSet(ClientNestedViewSet):
         return self.created(consent)
 
     @extend_schema(summary="De toestemming intrekken (blijft in de geschiedenis)", parameters=[CLIENT_PARAMETER],
-                   request=WithdrawInputSerializer, responses=ProfileConsentSerializer)
+                   request=ConsentWithdrawInputSerializer, responses=ProfileConsentSerializer)
     @action(detail=False, methods=["post"])
     def withdraw(self, request, *args, **kwargs):
-        data = _parse(WithdrawInputSerializer, request.data)
+        data = _parse(ConsentWithdrawInputSerializer, request.data)
         consent = call(services.withdraw_consent, by=request.user, client=self.get_client(),
                        note=data["withdrawal_note"])
         log_access(user=request.user, client=self.get_client(), view=self.access_view)

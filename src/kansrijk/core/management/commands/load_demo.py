@@ -122,6 +122,7 @@ class Command(BaseCommand):
 
         self._load_catalogue(main, users["beheerder"])
         self._load_employers(main, seed)
+        self._load_trajectories(main, users["aanbieder"], seed)
         self._print_logins(users, managers, second_manager, second_team)
         self.stdout.write("")
         self.stdout.write(self.style.WARNING(
@@ -187,6 +188,19 @@ class Command(BaseCommand):
             self.stdout.write(f"{municipality.name}: doorlichting '{campaign.name}' met "
                               f"{campaign.invitations.count()} cliënten.")
 
+    def _load_trajectories(self, municipality, provider_user, seed) -> None:
+        """Demo providers (the demo 'aanbieder' works for the first) and five years of referrals, trajectories,
+        aftercare and draaideur flags (``trajectories.synthetic``)."""
+        from kansrijk.trajectories.synthetic import write_demo_trajectories
+
+        written = write_demo_trajectories(municipality, seed=seed, provider_user=provider_user)
+        if written is None:
+            self.stdout.write(f"{municipality.name} heeft al verwijzingen; die worden niet opnieuw gemaakt.")
+            return
+        self.stdout.write(f"{municipality.name}: {written['referrals']} verwijzingen (waarvan {written['open']} "
+                          f"wachten op terugmelding), {written['trajectories']} trajecten, {written['aftercare']} "
+                          f"nazorgtaken en {written['returns']} keer terug in de uitkering.")
+
     # --- users ---------------------------------------------------------------------------------------------------
 
     def _admin_group(self) -> Group:
@@ -194,7 +208,9 @@ class Command(BaseCommand):
         # Besides users and code lists: the ladder's local sub-steps, the client groups and the contact rhythms.
         configuration = (Q(content_type__app_label="diagnosis", content_type__model="ladderstep")
                          | Q(content_type__app_label="inview",
-                             content_type__model__in=["segmentation", "segment", "contactrhythmrule"]))
+                             content_type__model__in=["segmentation", "segment", "contactrhythmrule"])
+                         | Q(content_type__app_label="trajectories",
+                             content_type__model__in=["provider", "providermember"]))
         group.permissions.set(Permission.objects.filter(
             Q(content_type__app_label__in=["accounts", "caseload"]) | configuration))
         return group
