@@ -5,6 +5,7 @@ import functools
 from dataclasses import dataclass
 
 import pytest
+from django.core.cache import cache
 from django.test import Client as DjangoClient
 
 from kansrijk.accounts.models import Municipality, RolePolicy, Team, User
@@ -32,6 +33,13 @@ class World:
 def _fast_password_hashing(settings):
     # The production hasher is slow on purpose; a test creates many users and only needs the check to work.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Cached figures are keyed by a data version (counts, highest ids); ids are reused after a test's rollback, so a
+    # figure from one test could otherwise answer for another test's data.
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -16,7 +16,9 @@ and the local offer (offered, places free).
 Soft fit (points, each with its sentence): the approach type for the trede (life-first 1–2, human-capital-first 2–4,
 work-first 4–5), the target group "ouderen"/"jongeren" for the client's age, working elements whose ``need`` matches
 the client's situation, words of the client's wishes and work experience found in the approach's texts, and the
-effect level as a small bonus. Order: score descending, then name.
+effect level as a small bonus, and — once the municipality has ended trajectories of the approach for at least ten
+clients on the same part of the ladder — what those similar clients achieved (``Outcome``; a bonus when it is better
+than the municipality's usual result, never a penalty). Order: score descending, then name.
 """
 
 from __future__ import annotations
@@ -150,6 +152,24 @@ class Candidate:
     def __post_init__(self):
         if not self.text_words:
             self.text_words = frozenset(words(f"{self.name} {self.description}"))
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Local results of one approach for clients like this one: ended trajectories of clients who were on the same
+    part of the Participatieladder when they started (``band``, e.g. "trede 3"). ``baseline`` is the share that found
+    work over all approaches for that band, so the rules can say whether this approach did better than usual.
+    Built by ``trajectories.selectors.local_outcomes``; counted by trede only, never by sex, age, origin or health."""
+
+    band: str
+    ended: int
+    work: int
+    dropout: int
+    baseline: float
+
+    @property
+    def work_rate(self) -> float:
+        return self.work / self.ended if self.ended else 0.0
 
 
 @dataclass(frozen=True)
@@ -297,6 +317,10 @@ MAX_ELEMENTS = 3
 POINTS_WISH = 3
 POINTS_EXPERIENCE = 1
 EFFECT_BONUS = {3: 1, 4: 2}
+# Local results are shown from ten ended trajectories of similar clients on, like every figure about persons
+# (monitoring's small-cell rule); better than the usual result by ten points or more weighs 2, at least as good 1.
+OUTCOME_MIN_ENDED = 10
+POINTS_OUTCOME = {"beter": 2, "gelijk": 1}
 EFFECT_WORDS = {1: gettext_noop("goed beschreven"), 2: gettext_noop("goed onderbouwd"),
                 3: gettext_noop("effectief volgens eerste aanwijzingen"), 4: gettext_noop("bewezen effectief")}
 # Stems too general to say anything about fit ("ik wil graag werken").
@@ -444,9 +468,31 @@ def _keywords(text: str) -> dict[str, str]:
     return found
 
 
-def recommend(facts: ClientFacts, candidates) -> list[Recommendation]:
+def _local_outcome(outcome: Outcome | None, rec: Recommendation) -> None:
+    if outcome is None or outcome.ended < OUTCOME_MIN_ENDED:
+        return
+    rate = outcome.work_rate
+    if rate >= outcome.baseline + 0.10:
+        points = POINTS_OUTCOME["beter"]
+        verdict = _("Dat is beter dan gemiddeld bij alle aanpakken (%(baseline)s%%)")
+    elif rate >= outcome.baseline:
+        points = POINTS_OUTCOME["gelijk"]
+        verdict = _("Dat is ongeveer gemiddeld bij alle aanpakken (%(baseline)s%%)")
+    else:
+        points = 0
+        verdict = _("Dat is minder dan gemiddeld bij alle aanpakken (%(baseline)s%%)")
+    values = {"work": outcome.work, "ended": outcome.ended, "band": outcome.band, "pct": round(rate * 100),
+              "dropout": outcome.dropout, "baseline": round(outcome.baseline * 100)}
+    rec.reasons.append(Reason("uitkomsten", _(
+        "In deze gemeente vonden %(work)s van de %(ended)s vergelijkbare cliënten (%(band)s) na deze aanpak werk "
+        "(%(pct)s%%); %(dropout)s stopten voortijdig.") % values + " " + verdict % values + ".",
+        points))
+
+
+def recommend(facts: ClientFacts, candidates, outcomes: dict[int, Outcome] | None = None) -> list[Recommendation]:
     """Every candidate with its hard criteria and soft fit. Possible ones first, ranked (score descending, then
-    name; ``rank`` 1, 2, …), then the ones that are not possible now, in the same order without a rank."""
+    name; ``rank`` 1, 2, …), then the ones that are not possible now, in the same order without a rank.
+    ``outcomes`` holds the local results per approach id for clients on the client's part of the ladder."""
     token = _TABLE.set(_TABLES.setdefault(get_language() or "", {}))
     try:
         found = situations(facts)
@@ -459,6 +505,8 @@ def recommend(facts: ClientFacts, candidates) -> list[Recommendation]:
             _hard_criteria(facts, candidate, rec)
             if not rec.unmet:  # "nu niet" shows what is not met; its fit is not weighed
                 _soft_fit(facts, candidate, found, wish_words, experience_words, rec, need_match)
+                if outcomes:
+                    _local_outcome(outcomes.get(candidate.approach_id), rec)
             rec.score = sum(reason.points for reason in rec.reasons)
             results.append(rec)
     finally:

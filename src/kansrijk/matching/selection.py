@@ -40,6 +40,7 @@ from kansrijk.core.bulk import paused_gc
 from kansrijk.diagnosis.instruments import ZRM_SPECIAL_DOMAINS
 from kansrijk.diagnosis.models import Intake, LadderMeasurement, ZrmMeasurement, ZrmScore
 from kansrijk.inview.models import ClientSegment, Segment
+from kansrijk.trajectories.selectors import outcome_lookup
 
 from .models import CandidateInvitation, CandidateSelection, InvitationStatus
 from .recommendations import (
@@ -303,10 +304,11 @@ def _select(caseload: QuerySet[Client], criteria: SelectionCriteria, *, today: d
     # Clients with the same facts get the same recommendation; many share them (nothing measured yet, the same trede
     # and age), and the rules are most of the cost of a large selection. The facts are the whole input of the rules.
     seen: dict[ClientFacts, Recommendation] = {}
+    outcomes_for = outcome_lookup(criteria.municipality_id)
     for client_id, client_facts in facts.items():
         rec = seen.get(client_facts)
         if rec is None:
-            [rec] = recommend(client_facts, [candidate])
+            [rec] = recommend(client_facts, [candidate], outcomes_for(client_facts.trede))
             seen[client_facts] = rec
         if rec.possible:  # always, when the filter and the rules agree
             ranked.append((client_id, rec))

@@ -20,6 +20,7 @@ from kansrijk.core.bulk import paused_gc
 from kansrijk.diagnosis.instruments import ZRM_SPECIAL_DOMAINS
 from kansrijk.diagnosis.models import Intake, LadderMeasurement, ZrmMeasurement, ZrmScore
 from kansrijk.diagnosis.selectors import current
+from kansrijk.trajectories.selectors import local_outcomes
 
 from .models import RecommendationDecision
 from .recommendations import Candidate, ClientFacts, Element, Recommendation, recommend
@@ -182,12 +183,14 @@ class Recommendations:
 
 def recommendations_for_client(client: Client, *, today: date | None = None) -> Recommendations:
     """The recommendations for ``client`` over the active local offer of the client's municipality, without a role
-    check (for the management command run by the operator). Five queries (eight when the menukaart changed)."""
+    check (for the management command run by the operator). Seven queries (eleven when the menukaart changed or a
+    trajectory ended)."""
     facts = client_facts(client, today=today)
+    outcomes = local_outcomes(client.municipality_id, facts.trede)
     # A ranking builds thousands of small objects without cycles that all live until it returns; the cyclic
     # collector re-scanning the whole process meanwhile was most of the slow tail (as in the import).
     with paused_gc():
-        ranked = recommend(facts, candidates_for(client.municipality_id))
+        ranked = recommend(facts, candidates_for(client.municipality_id), outcomes)
     return Recommendations(facts, [r for r in ranked if r.possible], [r for r in ranked if not r.possible])
 
 

@@ -108,7 +108,7 @@ def outflow_tables(result: dict) -> list[Table]:
         tables.append(Table(
             f"overleving-{segment}", _("Duur tot uitstroom naar %(segment)s") % {"segment": name},
             _("Kaplan–Meier: het deel dat na zoveel maanden nog een uitkering heeft, naar %(segment)s. De mediane "
-              "duur is de maand waarin de helft is uitgestroomd (\u2018niet bereikt\u2019 als dat nog niet zo is), "
+              "duur is de maand waarin de helft is uitgestroomd (‘niet bereikt’ als dat nog niet zo is), "
               "met het 95%%-betrouwbaarheidsinterval. Een lijn stopt waar minder dan 10 personen over zijn.")
             % {"segment": name},
             [("groep", name.capitalize()), ("n", _("Uitkeringen")), ("uitgestroomd", _("Uitgestroomd")),

@@ -3,14 +3,19 @@ queries, and what the worklist needs to know (whether a client has a plan)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
-from django.db.models import Prefetch, QuerySet
+from django.core.cache import cache
+from django.db.models import Count, Max, OuterRef, Prefetch, QuerySet, Subquery
+from django.utils.translation import gettext, gettext_noop
 
 from kansrijk.accounts import roles
 from kansrijk.caseload.selectors import clients_for
+from kansrijk.diagnosis.models import LadderMeasurement
+from kansrijk.matching.recommendations import Outcome
 
-from .codes import ReferralStatus, TrajectoryStatus
+from .codes import WORK_RESULTS, EndReason, ReferralStatus, TrajectoryStatus
 from .models import (
     AftercareTask,
     Plan,
@@ -139,3 +144,73 @@ def aftercare_due(clients: QuerySet, *, until: date) -> list[dict]:
 
 def counts() -> dict[str, int]:
     return {"referrals": Referral.objects.count(), "trajectories": Trajectory.objects.count()}
+
+
+# --- Local outcomes, for the recommendation ("its results for similar clients") -------------------------------------
+
+# Similar clients are those on the same part of the Participatieladder when their trajectory was accepted: far from
+# work (1–2), on the way (3), or close to or in work (4–6). Only the trede counts: never sex, age, origin or health.
+BANDS = ((range(1, 3), gettext_noop("trede 1 of 2")), (range(3, 4), gettext_noop("trede 3")),
+         (range(4, 7), gettext_noop("trede 4 tot en met 6")))
+UNKNOWN_BAND = gettext_noop("alle treden")
+OUTCOME_KEEP_SECONDS = 600
+
+
+def band_of(trede: int | None) -> str:
+    for treden, label in BANDS:
+        if trede in treden:
+            return label
+    return UNKNOWN_BAND
+
+
+def local_outcomes(municipality_id: int, trede: int | None) -> dict[int, Outcome]:
+    """Per approach id, what ended trajectories of the municipality's clients in ``trede``'s band achieved, with
+    the share that found work over all approaches in that band as the baseline. The labels come translated."""
+    return outcome_lookup(municipality_id)(trede)
+
+
+def outcome_lookup(municipality_id: int):
+    """``local_outcomes`` for many clients of one municipality (a candidate selection): one read, then per trede."""
+    by_band = _outcomes_by_band(municipality_id)
+    translated: dict[str, dict[int, Outcome]] = {}
+
+    def for_trede(trede: int | None) -> dict[int, Outcome]:
+        band = band_of(trede)
+        if band not in translated:
+            translated[band] = {approach_id: replace(outcome, band=gettext(band))
+                                for approach_id, outcome in by_band.get(band, {}).items()}
+        return translated[band]
+    return for_trede
+
+
+def _outcomes_by_band(municipality_id: int) -> dict[str, dict[int, Outcome]]:
+    """Kept in the cache for ten minutes and recounted when a trajectory ends (the key holds the number of ended
+    trajectories and the latest end date): two queries when kept, three when recounted."""
+    ended = Trajectory.objects.filter(client__municipality_id=municipality_id, status=TrajectoryStatus.BEEINDIGD)
+    version = ended.aggregate(n=Count("id"), last=Max("end_on"), top=Max("id"))
+    key = f"trajectories:outcomes:{municipality_id}:{version['n']}:{version['last']}:{version['top']}"
+    kept = cache.get(key)
+    if kept is not None:
+        return kept
+    trede_at_start = Subquery(
+        LadderMeasurement.objects.filter(client=OuterRef("client_id"), corrected_by__isnull=True,
+                                         measured_on__lte=OuterRef("accepted_on"))
+        .order_by("-measured_on", "-id").values("trede")[:1])
+    counts: dict[str, dict[int, list[int]]] = {}
+    for approach_id, trede, result, end_reason in (ended.annotate(trede_at_start=trede_at_start)
+                                                   .values_list("referral__approach_id", "trede_at_start", "result",
+                                                                "end_reason").iterator(chunk_size=5000)):
+        work, dropout = result in WORK_RESULTS, end_reason == EndReason.UITVAL
+        for band in (band_of(trede), UNKNOWN_BAND) if trede is not None else (UNKNOWN_BAND,):
+            row = counts.setdefault(band, {}).setdefault(approach_id, [0, 0, 0])
+            row[0] += 1
+            row[1] += work
+            row[2] += dropout
+    outcomes = {}
+    for band, per_approach in counts.items():
+        ended_n = sum(row[0] for row in per_approach.values())
+        baseline = sum(row[1] for row in per_approach.values()) / ended_n if ended_n else 0.0
+        outcomes[band] = {approach_id: Outcome(band=band, ended=n, work=work, dropout=dropout, baseline=baseline)
+                          for approach_id, (n, work, dropout) in per_approach.items()}
+    cache.set(key, outcomes, OUTCOME_KEEP_SECONDS)
+    return outcomes
