@@ -161,7 +161,7 @@ class Outcome:
     work over all approaches for that band, so the rules can say whether this approach did better than usual.
     Built by ``trajectories.selectors.local_outcomes``; counted by trede only, never by sex, age, origin or health."""
 
-    band: str
+    band: str  # empty: too few similar clients, so these are the results over all clients
     ended: int
     work: int
     dropout: int
@@ -483,10 +483,14 @@ def _local_outcome(outcome: Outcome | None, rec: Recommendation) -> None:
         verdict = _("Dat is minder dan gemiddeld bij alle aanpakken (%(baseline)s%%)")
     values = {"work": outcome.work, "ended": outcome.ended, "band": outcome.band, "pct": round(rate * 100),
               "dropout": outcome.dropout, "baseline": round(outcome.baseline * 100)}
-    rec.reasons.append(Reason("uitkomsten", _(
-        "In deze gemeente vonden %(work)s van de %(ended)s vergelijkbare cliënten (%(band)s) na deze aanpak werk "
-        "(%(pct)s%%); %(dropout)s stopten voortijdig.") % values + " " + verdict % values + ".",
-        points))
+    if outcome.band:
+        said = _("In deze gemeente vonden %(work)s van de %(ended)s vergelijkbare cliënten (%(band)s) na deze aanpak "
+                 "werk (%(pct)s%%); %(dropout)s stopten voortijdig.")
+    else:
+        said = _("Voor vergelijkbare cliënten zijn er nog te weinig uitkomsten; van alle %(ended)s cliënten in deze "
+                 "gemeente die deze aanpak afrondden, vonden er %(work)s werk (%(pct)s%%) en stopten er %(dropout)s "
+                 "voortijdig.")
+    rec.reasons.append(Reason("uitkomsten", said % values + " " + verdict % values + ".", points))
 
 
 def recommend(facts: ClientFacts, candidates, outcomes: dict[int, Outcome] | None = None) -> list[Recommendation]:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext, gettext_noop
 from kansrijk.accounts import roles
 from kansrijk.caseload.selectors import clients_for
 from kansrijk.diagnosis.models import LadderMeasurement
-from kansrijk.matching.recommendations import Outcome
+from kansrijk.matching.recommendations import OUTCOME_MIN_ENDED, Outcome
 
 from .codes import WORK_RESULTS, EndReason, ReferralStatus, TrajectoryStatus
 from .models import (
@@ -165,7 +165,8 @@ def band_of(trede: int | None) -> str:
 
 def local_outcomes(municipality_id: int, trede: int | None) -> dict[int, Outcome]:
     """Per approach id, what ended trajectories of the municipality's clients in ``trede``'s band achieved, with
-    the share that found work over all approaches in that band as the baseline. The labels come translated."""
+    the share that found work over all approaches in that band as the baseline. Where fewer than ten similar clients
+    ended an approach, its results over all clients stand in (``band`` empty, and the sentence says so)."""
     return outcome_lookup(municipality_id)(trede)
 
 
@@ -177,8 +178,13 @@ def outcome_lookup(municipality_id: int):
     def for_trede(trede: int | None) -> dict[int, Outcome]:
         band = band_of(trede)
         if band not in translated:
-            translated[band] = {approach_id: replace(outcome, band=gettext(band))
-                                for approach_id, outcome in by_band.get(band, {}).items()}
+            # Too few similar clients for an approach: its results over all clients, said as such (band "").
+            everyone = {approach_id: replace(outcome, band="")
+                        for approach_id, outcome in by_band.get(UNKNOWN_BAND, {}).items()}
+            similar = {approach_id: replace(outcome, band=gettext(band))
+                       for approach_id, outcome in by_band.get(band, {}).items()
+                       if band != UNKNOWN_BAND and outcome.ended >= OUTCOME_MIN_ENDED}
+            translated[band] = everyone | similar
         return translated[band]
     return for_trede
 

@@ -40,7 +40,14 @@ def test_about_usual_weighs_one_and_worse_is_shown_without_penalty():
     assert rec.score == 0  # shown, so the client manager can weigh it, but it never lowers the ranking
 
 
-def test_fewer_than_ten_similar_clients_say_nothing():
+def test_results_over_all_clients_say_so():
+    found, _ = reason(Outcome(band="", ended=25, work=6, dropout=4, baseline=0.24))
+    assert found.text == ("Voor vergelijkbare cliënten zijn er nog te weinig uitkomsten; van alle 25 cliënten in deze "
+                          "gemeente die deze aanpak afrondden, vonden er 6 werk (24%) en stopten er 4 voortijdig. "
+                          "Dat is ongeveer gemiddeld bij alle aanpakken (24%).")
+
+
+def test_fewer_than_ten_say_nothing():
     found, rec = reason(Outcome(band="trede 3", ended=9, work=9, dropout=0, baseline=0.1))
     assert found is None and rec.score == 0
 
@@ -89,9 +96,11 @@ def test_local_outcomes_count_by_trede_at_the_start(world, django_assert_max_num
 
     outcomes = local_outcomes(world.muni.pk, 3)
     assert outcomes == {setup.approach.pk: Outcome(band="trede 3", ended=12, work=5, dropout=2, baseline=5 / 12)}
-    assert local_outcomes(world.muni.pk, 2)[setup.approach.pk].ended == 1
-    assert local_outcomes(world.muni.pk, 5) == {}
-    assert local_outcomes(world.muni.pk, None)[setup.approach.pk].ended == 13
+    # Fewer than ten similar clients (one at trede 1, none at 4–6): the results over all thirteen stand in.
+    everyone = Outcome(band="", ended=13, work=5, dropout=2, baseline=5 / 13)
+    assert local_outcomes(world.muni.pk, 2) == {setup.approach.pk: everyone}
+    assert local_outcomes(world.muni.pk, 5) == {setup.approach.pk: everyone}
+    assert local_outcomes(world.muni.pk, None) == {setup.approach.pk: everyone}
     with django_assert_max_num_queries(1):  # kept: only the version is read
         local_outcomes(world.muni.pk, 3)
 
