@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Municipality, RolePolicy, Team, User
+from .models import Municipality, Region, RolePolicy, Team, User
 
 admin.site.site_header = _("Kansrijk — beheer")
 admin.site.site_title = _("Kansrijk beheer")
@@ -14,11 +14,11 @@ class UserAdmin(DjangoUserAdmin):
     list_display = ["username", "first_name", "last_name", "role", "organisation", "is_active", "last_login"]
     list_filter = ["role", "is_active", "municipalities", "teams"]
     search_fields = ["username", "first_name", "last_name", "email", "organisation"]
-    filter_horizontal = ["municipalities", "teams", "groups", "user_permissions"]
+    filter_horizontal = ["municipalities", "teams", "regions", "groups", "user_permissions"]
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("Persoon"), {"fields": ("first_name", "last_name", "email", "organisation")}),
-        (_("Rol en bereik"), {"fields": ("role", "municipalities", "teams")}),
+        (_("Rol en bereik"), {"fields": ("role", "municipalities", "teams", "regions")}),
         (_("Rechten"), {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
         (_("Datums"), {"fields": ("last_login", "date_joined")}),
     )
@@ -32,6 +32,13 @@ class UserAdmin(DjangoUserAdmin):
 class MunicipalityAdmin(admin.ModelAdmin):
     list_display = ["name", "cbs_code"]
     search_fields = ["name", "cbs_code"]
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["name", "code"]
+    search_fields = ["name", "code"]
+    filter_horizontal = ["municipalities"]
 
 
 @admin.register(Team)

@@ -41,6 +41,26 @@ class Team(models.Model):
         return self.name
 
 
+class Region(models.Model):
+    """An arbeidsmarktregio (labour-market region, 35 in the Netherlands): several municipalities whose figures are
+    shown together. Only aggregates cross the municipal border: a region gives no access to any person, and a user
+    sees a region's figures only when the region is in their ``regions`` (``monitoring.region``)."""
+
+    code = models.CharField(_("code"), max_length=10, unique=True,
+                            validators=[RegexValidator(r"^[A-Za-z0-9-]{1,10}$",
+                                                       _("Een regiocode bestaat uit letters, cijfers of '-'."))])
+    name = models.CharField(_("naam"), max_length=100)
+    municipalities = models.ManyToManyField(Municipality, related_name="regions", verbose_name=_("gemeenten"))
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("arbeidsmarktregio")
+        verbose_name_plural = _("arbeidsmarktregio's")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
 class User(AbstractUser):
     """A professional. Scope = role × municipalities × teams; ``accounts.scoping`` turns it into querysets."""
 
@@ -48,6 +68,9 @@ class User(AbstractUser):
     municipalities = models.ManyToManyField(Municipality, blank=True, related_name="users",
                                             verbose_name=_("gemeenten"))
     teams = models.ManyToManyField(Team, blank=True, related_name="members", verbose_name=_("teams"))
+    # Regions whose aggregated figures the user may see (SEES_REGIONS roles): an explicit grant, because a regional
+    # analyst usually works for one municipality and must not need access to the others' client files.
+    regions = models.ManyToManyField(Region, blank=True, related_name="users", verbose_name=_("arbeidsmarktregio's"))
     organisation = models.CharField(_("organisatie"), max_length=150, blank=True,
                                     help_text=_("Voor aanbieders: de naam van de organisatie."))
 

@@ -32,6 +32,14 @@ ASSIGNS_CLIENTS = frozenset({Role.TEAMLEIDER})
 ADMINISTERS = frozenset({Role.BEHEERDER})
 # Aggregated figures without persons.
 SEES_AGGREGATES = frozenset({Role.TEAMLEIDER, Role.BELEIDSMEDEWERKER, Role.BEHEERDER})
+# Origin (migration background) in the fairness report: the only place Kansrijk reads it outside the client file, and
+# then only as counts per group, to watch for bias in live use (BRIEF §7). Narrower than SEES_AGGREGATES: the audit is
+# the policy analyst's job; team leads and administrators see the report by sex and age, without origin (data
+# minimisation, AVG art. 9).
+SEES_ORIGIN_AGGREGATES = frozenset({Role.BELEIDSMEDEWERKER})
+# A labour-market region's figures over several municipalities (aggregates only), for the region's policy work: the
+# analyst and the administrator who sets regions up. Each user additionally needs the region granted (User.regions).
+SEES_REGIONS = frozenset({Role.BELEIDSMEDEWERKER, Role.BEHEERDER})
 # The catalogue of approaches is knowledge, not personal data: every role may read it.
 SEES_CATALOGUE = frozenset(Role)
 # Scoring approaches with the assessment framework (seed 000): the policy analyst's job.

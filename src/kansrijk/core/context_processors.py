@@ -14,6 +14,7 @@ def capabilities(request):
         "campaigns": user.has_role(roles.RUNS_CAMPAIGNS),
         "vum": user.has_role(roles.EXCHANGES_VUM),
         "analyse": user.has_role(roles.SEES_AGGREGATES),
+        "regions": user.has_role(roles.SEES_REGIONS),
         "employers": user.has_role(roles.SEES_EMPLOYERS),
         "matching_list": user.has_role(roles.MATCHES_VACANCIES),
         "select_candidates": user.has_role(roles.SELECTS_CANDIDATES),

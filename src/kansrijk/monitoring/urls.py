@@ -9,3 +9,13 @@ urlpatterns = [
     path("uitstroom/", views.outflow, name="outflow"),
     path("uitstroom/export/", views.outflow_export, name="outflow-export"),
 ]
+
+# Fairness report and region view (issue 6).
+from . import views_fairness, views_region  # noqa: E402
+
+urlpatterns += [
+    path("eerlijkheid/", views_fairness.fairness_page, name="fairness"),
+    path("eerlijkheid/export/", views_fairness.fairness_export, name="fairness-export"),
+    path("regio/", views_region.region_page, name="region"),
+    path("regio/export/", views_region.region_export, name="region-export"),
+]

@@ -136,6 +136,13 @@ MATRIX = {
     "monitoring:outflow-export": (web(roles.SEES_AGGREGATES), None),
     "api:monitoring-caseload": (api(roles.SEES_AGGREGATES), None),
     "api:monitoring-outflow": (api(roles.SEES_AGGREGATES), None),
+    "monitoring:fairness": (web(roles.SEES_AGGREGATES), None),
+    "monitoring:fairness-export": (web(roles.SEES_AGGREGATES), None),
+    "api:monitoring-fairness": (api(roles.SEES_AGGREGATES), None),
+    # The world's users have no region: the page says so, an export has nothing to give, the API names the field.
+    "monitoring:region": (web(roles.SEES_REGIONS), None),
+    "monitoring:region-export": (web(roles.SEES_REGIONS, ok=404), None),
+    "api:monitoring-region": (api(roles.SEES_REGIONS, ok=400), None),
     "trajectories:client-trajectories": (web(roles.SEES_TRAJECTORIES), CLIENT),
     "trajectories:referral-new": (web(roles.REFERS_CLIENTS), CLIENT),
     "referrals:provider-home": (web(roles.DELIVERS_TRAJECTORIES), None),

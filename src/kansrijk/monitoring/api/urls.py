@@ -6,3 +6,11 @@ urlpatterns = [
     path("monitoring/caseload-analysis/", CaseloadAnalysisView.as_view(), name="monitoring-caseload"),
     path("monitoring/outflow/", OutflowAnalysisView.as_view(), name="monitoring-outflow"),
 ]
+
+# Fairness report and region view (issue 6).
+from .views_fairness import FairnessView, RegionView  # noqa: E402
+
+urlpatterns += [
+    path("monitoring/fairness/", FairnessView.as_view(), name="monitoring-fairness"),
+    path("monitoring/region/", RegionView.as_view(), name="monitoring-region"),
+]

@@ -17,7 +17,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Q
 
-from kansrijk.accounts.models import Municipality, RolePolicy, Team, User
+from kansrijk.accounts.models import Municipality, Region, RolePolicy, Team, User
 from kansrijk.accounts.roles import Role
 from kansrijk.caseload.models import Client, ClientSpecialCategories, MigrationBackground
 from kansrijk.caseload.services import import_caseload
@@ -106,6 +106,11 @@ class Command(BaseCommand):
         admin_group = self._admin_group()
         users = self._demo_users(main, second, teams, admin_group)
         managers = self._client_managers(main, teams, users["klantmanager"], clients)
+        # One labour-market region of both municipalities, granted to the analyst and the administrator.
+        region, _ = Region.objects.get_or_create(code="DEMO", defaults={"name": "Regio Voorbeeldstad"})
+        region.municipalities.set([main, second])
+        for username in ("beleidsmedewerker", "beheerder"):
+            users[username].regions.add(region)
         second_manager = self._user("km-buurdorp", Role.KLANTMANAGER, [second], [second_team],
                                     ("Bram", "Buurdorp"))
         RolePolicy.objects.bulk_create([RolePolicy(role=role) for role in Role.values], ignore_conflicts=True)
