@@ -290,13 +290,16 @@ def _returns_to_benefit(clients_in_file, ids: dict[str, int], last_end: dict[int
         previous_end = last_end.get(client_id)
         if previous_end is None:
             continue
-        for start, spell in clients_in_file[number].spells.items():
+        # In order of start: a file may bring several new spells, and each counts from the end of the one before.
+        for start, spell in sorted(clients_in_file[number].spells.items(), key=lambda item: item[0]):
             if id(spell) in known_spells or start <= previous_end:
                 continue
             months = _months_between(previous_end, start)
             if months <= window:
                 returns.append(ReturnToBenefit(client_id=client_id, new_spell_start=start, previous_end=previous_end,
                                                months_between=months, detected_on=today, detected_by_import_id=run_id))
+            if spell.end_date is not None and spell.end_date > previous_end:
+                previous_end = spell.end_date
     return returns
 
 

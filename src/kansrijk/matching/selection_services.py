@@ -105,23 +105,26 @@ def update_invitation(*, invitation: CandidateInvitation, by: User, status: str,
                       reason: str = "") -> CandidateInvitation:
     """Move an invitation on: voorgesteld → uitgenodigd or afgezien; uitgenodigd → aangemeld or afgezien; aangemeld →
     afgezien (drop-out). ``afgezien`` needs the reason. Records who and when."""
-    if not may_update(by, invitation, status):
-        raise PermissionDenied
     reason = (reason or "").strip()
-    errors = {}
-    if status not in InvitationStatus.values:
-        errors["status"] = "Kies een status: uitgenodigd, aangemeld of afgezien."
-    elif status not in TRANSITIONS[invitation.status]:
-        errors["status"] = (f"Van ‘{invitation.get_status_display().lower()}’ kan de status niet naar "
-                            f"‘{InvitationStatus(status).label.lower()}’.")
-    if status == InvitationStatus.AFGEZIEN and not reason:
-        errors["reason"] = "Geef de reden waarom de cliënt niet (meer) meedoet of niet wordt uitgenodigd."
-    if len(reason) > REASON_MAX:
-        errors["reason"] = f"Een reden is hooguit {REASON_MAX} tekens."
-    if errors:
-        raise ValidationError(errors)
-    now = timezone.now()
     with transaction.atomic():
+        # The status as it is now, not as the page showed it: the client manager and the team lead may both decide.
+        invitation.status = (CandidateInvitation.objects.select_for_update().values_list("status", flat=True)
+                             .get(pk=invitation.pk))
+        if not may_update(by, invitation, status):
+            raise PermissionDenied
+        errors = {}
+        if status not in InvitationStatus.values:
+            errors["status"] = "Kies een status: uitgenodigd, aangemeld of afgezien."
+        elif status not in TRANSITIONS[invitation.status]:
+            errors["status"] = (f"Van ‘{invitation.get_status_display().lower()}’ kan de status niet naar "
+                                f"‘{InvitationStatus(status).label.lower()}’.")
+        if status == InvitationStatus.AFGEZIEN and not reason:
+            errors["reason"] = "Geef de reden waarom de cliënt niet (meer) meedoet of niet wordt uitgenodigd."
+        if len(reason) > REASON_MAX:
+            errors["reason"] = f"Een reden is hooguit {REASON_MAX} tekens."
+        if errors:
+            raise ValidationError(errors)
+        now = timezone.now()
         invitation.status = status
         invitation.reason = reason if status == InvitationStatus.AFGEZIEN else invitation.reason
         invitation.decided_by, invitation.decided_at = by, now

@@ -102,6 +102,20 @@ def trajectory_detail(queryset: QuerySet[Trajectory]) -> QuerySet[Trajectory]:
     )
 
 
+def readable_goal_ids(user, trajectory: Trajectory) -> set[int] | None:
+    """The plan goals whose progress lines ``user`` may read in the trajectory's reports; None for all of them. A
+    provider reads only the goals shared with it: the client manager may also report on goals that were not shared,
+    and those stay with the municipality."""
+    if user.has_role(roles.DELIVERS_TRAJECTORIES):
+        return set(trajectory.referral.shared_goal_ids)
+    return None
+
+
+def readable_goal_lines(report: TrajectoryReport, goal_ids: set[int] | None) -> list[ReportGoalProgress]:
+    """The report's goal lines (prefetched) limited to ``readable_goal_ids``."""
+    return [line for line in report.goal_progress.all() if goal_ids is None or line.goal_id in goal_ids]
+
+
 def client_referrals(client) -> list[Referral]:
     return list(referral_list(Referral.objects.filter(client=client)))
 

@@ -14,6 +14,7 @@ from kansrijk.accounts import roles
 from kansrijk.accounts.models import User
 from kansrijk.caseload.models import Client
 from kansrijk.caseload.selectors import clients_for
+from kansrijk.catalogue.models import LocalOffer
 from kansrijk.core.bulk import insert_rows
 
 from . import codes
@@ -252,9 +253,16 @@ def refer(*, client: Client, by: User, approach, provider: Provider, question: s
         errors["provider"] = "Deze aanbieder werkt niet (meer) voor de gemeente van deze cliënt."
     if approach.retired_at is not None:
         errors["approach"] = "Deze aanpak wordt niet meer aangeboden."
-    if local_offer is not None and (local_offer.approach_id != approach.pk
-                                    or local_offer.municipality_id != client.municipality_id):
-        errors["local_offer"] = "Dit lokale aanbod hoort niet bij deze aanpak of gemeente."
+    if local_offer is None:
+        # A referral is to the municipality's own offer (its menukaart), whichever way the approach was named.
+        local_offer = LocalOffer.objects.filter(approach=approach, municipality_id=client.municipality_id,
+                                                active=True).first()
+        if local_offer is None:
+            errors.setdefault("approach", "Deze aanpak wordt niet aangeboden in de gemeente van deze cliënt.")
+    elif (local_offer.approach_id != approach.pk or local_offer.municipality_id != client.municipality_id
+          or not local_offer.active):
+        errors["local_offer"] = ("Dit lokale aanbod hoort niet bij deze aanpak of gemeente, of wordt niet meer "
+                                 "aangeboden.")
     unknown = [item for item in items if item not in SharedItem.values]
     if unknown:
         errors["shared_items"] = "Onbekend gegeven om te delen: " + ", ".join(unknown) + "."
@@ -590,16 +598,19 @@ def complete_aftercare(*, task: AftercareTask, by: User, outcome: str, note: str
     if not by.has_role(roles.FOLLOWS_AFTERCARE) or not clients_for(by).filter(pk=task.client_id).exists():
         raise PermissionDenied
     done_on = done_on or timezone.localdate()
-    errors: dict[str, str] = {}
-    if task.done_on is not None:
-        errors["outcome"] = f"Deze nazorg is al vastgelegd op {task.done_on:%d-%m-%Y}."
-    if outcome not in codes.AftercareOutcome.values:
-        errors.setdefault("outcome", "Kies hoe het contact ging.")
-    if outcome == codes.AftercareOutcome.CONTACT_ZORG and not note.strip():
-        errors["note"] = "Beschrijf welke zorg of hulp nodig is."
-    _not_in_future(errors, "done_on", done_on, "De datum")
-    if errors:
-        raise ValidationError(errors)
-    task.done_on, task.done_by, task.outcome, task.note = done_on, by, outcome, note.strip()[:500]
-    task.save(update_fields=["done_on", "done_by", "outcome", "note"])
+    with transaction.atomic():
+        # Whether it was done is read now, not from the page: a second submit must not overwrite the first.
+        task.done_on = AftercareTask.objects.select_for_update().values_list("done_on", flat=True).get(pk=task.pk)
+        errors: dict[str, str] = {}
+        if task.done_on is not None:
+            errors["outcome"] = f"Deze nazorg is al vastgelegd op {task.done_on:%d-%m-%Y}."
+        if outcome not in codes.AftercareOutcome.values:
+            errors.setdefault("outcome", "Kies hoe het contact ging.")
+        if outcome == codes.AftercareOutcome.CONTACT_ZORG and not note.strip():
+            errors["note"] = "Beschrijf welke zorg of hulp nodig is."
+        _not_in_future(errors, "done_on", done_on, "De datum")
+        if errors:
+            raise ValidationError(errors)
+        task.done_on, task.done_by, task.outcome, task.note = done_on, by, outcome, note.strip()[:500]
+        task.save(update_fields=["done_on", "done_by", "outcome", "note"])
     return task

@@ -294,9 +294,13 @@ def _report_goals(trajectory, user):
 def _trajectory_page(request, trajectory, *, forms=None, status=200):
     user = request.user
     forms = forms or {}
+    reports = list(trajectory.reports.all())
+    goal_ids = selectors.readable_goal_ids(user, trajectory)
+    for report in reports:
+        report.lines = selectors.readable_goal_lines(report, goal_ids)
     context = {"trajectory": trajectory, "referral": trajectory.referral,
                "is_provider": user.has_role(roles.DELIVERS_TRAJECTORIES),
-               "reports": list(trajectory.reports.all()), "pauses": list(trajectory.pauses.all()),
+               "reports": reports, "pauses": list(trajectory.pauses.all()),
                "aftercare": list(trajectory.aftercare_tasks.all())}
     if user.has_role(roles.RECORDS_TRAJECTORY_PROGRESS) and not trajectory.is_ended:
         open_pause = next((p for p in context["pauses"] if p.until is None), None)

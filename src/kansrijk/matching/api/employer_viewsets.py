@@ -16,7 +16,6 @@ from rest_framework.views import APIView
 from kansrijk.accounts import roles
 from kansrijk.accounts.permissions import role_permission
 from kansrijk.audit.services import log_access, log_bulk_access
-from kansrijk.caseload.models import Client
 from kansrijk.core.ids import parse_id
 from kansrijk.diagnosis.api.viewsets import CLIENT_PARAMETER, ClientNestedViewSet, call
 
@@ -222,11 +221,8 @@ class MatchProposalViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, views
         vacancy = selectors.vacancy_detail(user=request.user, pk=data["vacancy"])
         if vacancy is None:
             raise ValidationError({"vacancy": ["Deze vacature bestaat niet of valt buiten uw gemeenten."]})
-        client_id = data["client"]
-        if client_id is None and data["code"]:
-            client_id = call(selectors.resolve_candidate, request.user, vacancy, data["code"].strip().upper())
-        client = Client.objects.filter(pk=client_id, municipality_id=vacancy.municipality_id).first() \
-            if client_id else None
+        client = call(selectors.proposable_client, request.user, vacancy, client_id=data["client"],
+                      code=data["code"])
         if client is None:
             raise ValidationError({"client": ["Kies een kandidaat: een cliënt-id of een kandidaatcode van de lijst."]})
         proposal = call(services.propose, by=request.user, vacancy=vacancy, client=client, status=data["status"])

@@ -376,6 +376,21 @@ def resolve_candidate(user, vacancy: Vacancy, code: str) -> int | None:
     return None
 
 
+def proposable_client(user, vacancy: Vacancy, *, client_id: int | None, code: str = "") -> Client | None:
+    """The client a new proposal for ``vacancy`` names: by the anonymous ``code`` on the vacancy's candidate list,
+    or by id. By id only a client the user may know who it is: for roles with clients of their own, any client of
+    the vacancy's municipality (``services.propose`` checks their scope); for the employer team, a consented one (an
+    id must not let them attach factors to a client they only know by code). None otherwise, as for an unknown id."""
+    by_code = client_id is None and bool(code)
+    if by_code:
+        client_id = resolve_candidate(user, vacancy, code.strip().upper())
+    client = Client.objects.filter(pk=client_id, municipality_id=vacancy.municipality_id).first() \
+        if client_id else None
+    if client is None or by_code or user.has_role(roles.SEES_TEAM_CLIENTS) or may_name(user, client):
+        return client
+    return None
+
+
 # --- The weekly matching list (Steenwijkerland model) ---------------------------------------------------------------
 
 

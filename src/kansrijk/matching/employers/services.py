@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from kansrijk.accounts import roles
@@ -336,12 +336,17 @@ def propose(*, by: User, vacancy: Vacancy, client: Client, status: str = Proposa
                                          "allebei toestemming hebben gegeven om het profiel te delen."})
     shown = selectors.vacancy_matching_snapshot(client, vacancy)
     now = timezone.now()
-    with transaction.atomic():
-        if MatchProposal.objects.filter(client=client, vacancy=vacancy).exists():
-            raise ValidationError({"client": "Deze kandidaat is al voorgesteld voor deze vacature."})
-        return MatchProposal.objects.create(
-            vacancy=vacancy, client=client, status=status, reason=(reason or "").strip(), explanation=shown,
-            history=[_step(status, by, now, reason)], created_by=by, created_at=now, updated_by=by, updated_at=now)
+    already = ValidationError({"client": "Deze kandidaat is al voorgesteld voor deze vacature."})
+    if MatchProposal.objects.filter(client=client, vacancy=vacancy).exists():
+        raise already
+    try:
+        with transaction.atomic():
+            return MatchProposal.objects.create(
+                vacancy=vacancy, client=client, status=status, reason=(reason or "").strip(), explanation=shown,
+                history=[_step(status, by, now, reason)], created_by=by, created_at=now, updated_by=by,
+                updated_at=now)
+    except IntegrityError:  # proposed at the same moment by someone else: the unique constraint decided
+        raise already from None
 
 
 def _step(status: str, by: User, at, reason: str) -> dict:
@@ -355,20 +360,23 @@ def advance_proposal(*, by: User, proposal: MatchProposal, status: str, reason: 
     client, vacancy = proposal.client, proposal.vacancy
     if not _may_follow(by, client, vacancy):
         raise PermissionDenied
-    allowed = NEXT_STATUS.get(proposal.status, set())
-    errors = {}
-    if status not in allowed:
-        errors["status"] = (f"Van ‘{proposal.get_status_display()}’ kan het voorstel niet naar ‘{status}’."
-                            if allowed else "Dit voorstel is afgerond.")
-    elif status == ProposalStatus.AFGEWEZEN and not (reason or "").strip():
-        errors["reason"] = "Geef de reden van de afwijzing."
-    elif status in SHARED_STATUSES and selectors.active_consent(client) is None:
-        errors["status"] = ("Voordragen aan de werkgever kan pas als de cliënt en de klantmanager allebei "
-                            "toestemming hebben gegeven om het profiel te delen.")
-    if errors:
-        raise ValidationError(errors)
-    now = timezone.now()
     with transaction.atomic():
+        # The status as it is now, not as the page showed it: two people may move the same proposal.
+        locked = MatchProposal.objects.select_for_update().get(pk=proposal.pk)
+        proposal.status, proposal.history, proposal.reason = locked.status, locked.history, locked.reason
+        allowed = NEXT_STATUS.get(proposal.status, set())
+        errors = {}
+        if status not in allowed:
+            errors["status"] = (f"Van ‘{proposal.get_status_display()}’ kan het voorstel niet naar ‘{status}’."
+                                if allowed else "Dit voorstel is afgerond.")
+        elif status == ProposalStatus.AFGEWEZEN and not (reason or "").strip():
+            errors["reason"] = "Geef de reden van de afwijzing."
+        elif status in SHARED_STATUSES and selectors.active_consent(client) is None:
+            errors["status"] = ("Voordragen aan de werkgever kan pas als de cliënt en de klantmanager allebei "
+                                "toestemming hebben gegeven om het profiel te delen.")
+        if errors:
+            raise ValidationError(errors)
+        now = timezone.now()
         proposal.status, proposal.updated_by, proposal.updated_at = status, by, now
         if reason:
             proposal.reason = reason.strip()

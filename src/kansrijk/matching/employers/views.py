@@ -20,7 +20,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kansrijk.accounts import roles
 from kansrijk.accounts.decorators import role_required
 from kansrijk.audit.services import log_bulk_access
-from kansrijk.caseload.models import Client
 from kansrijk.catalogue.forms import apply_service_errors
 from kansrijk.core.ids import parse_id
 
@@ -239,11 +238,8 @@ def vacancy_propose(request, pk: int):
     if not form.is_valid():
         messages.error(request, _("Het voorstel is niet vastgelegd: kies een kandidaat."))
         return redirect("employers:vacancy-detail", pk=vacancy.pk)
-    client_id = form.cleaned_data["client"]
-    if client_id is None and form.cleaned_data["code"]:
-        client_id = selectors.resolve_candidate(request.user, vacancy, form.cleaned_data["code"].strip().upper())
-    client = Client.objects.filter(pk=client_id, municipality_id=vacancy.municipality_id).first() \
-        if client_id else None
+    client = selectors.proposable_client(request.user, vacancy, client_id=form.cleaned_data["client"],
+                                         code=form.cleaned_data["code"])
     if client is None:
         messages.error(request, _("Deze kandidaat staat niet (meer) op de lijst."))
         return redirect("employers:vacancy-detail", pk=vacancy.pk)

@@ -201,6 +201,17 @@ def test_employer_team_suggests_an_anonymous_candidate_by_code(world, vacancy, s
     assert MatchProposal.objects.count() == 1
 
 
+def test_a_proposal_made_at_the_same_moment_is_refused_in_dutch(world, vacancy, seekers, monkeypatch):
+    services.propose(by=world.users["klantmanager"], vacancy=vacancy, client=world.own)
+    # The other proposal's check ran before this one was saved: the unique constraint decides, not a crash.
+    with monkeypatch.context() as patched:
+        patched.setattr(services.MatchProposal.objects, "filter", lambda **kwargs: MatchProposal.objects.none())
+        with pytest.raises(ValidationError) as exc:
+            services.propose(by=world.users["klantmanager"], vacancy=vacancy, client=world.own)
+    assert exc.value.message_dict == {"client": ["Deze kandidaat is al voorgesteld voor deze vacature."]}
+    assert MatchProposal.objects.filter(client=world.own, vacancy=vacancy).count() == 1
+
+
 def test_client_manager_cannot_propose_a_client_outside_scope(world, vacancy, seekers):
     with pytest.raises(PermissionDenied):
         services.propose(by=world.users["klantmanager"], vacancy=vacancy, client=world.other_team_client)

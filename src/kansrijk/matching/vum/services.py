@@ -23,6 +23,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.db.models.functions import Lower
@@ -176,9 +178,10 @@ def _import_vacancies(items, summary: ImportSummary, *, municipality, user) -> N
     if summary.problems:
         return
     existing = _existing_vacancies(municipality, [values.id for values in read])
-    employers = _employers(municipality, read, summary)
+    employers = _employers(municipality, read, summary, user=user)
     to_create, to_update = [], []
     fields = sorted({name for values in read for name in values.vacancy} | {"employer"})
+    diffs = {}
     for values in read:
         employer = employers[values.employer["name"].casefold()]
         vacancy = existing.get(values.id)
@@ -186,21 +189,25 @@ def _import_vacancies(items, summary: ImportSummary, *, municipality, user) -> N
             to_create.append(Vacancy(municipality=municipality, employer=employer, external_id=values.id,
                                      created_by=user, **values.vacancy))
             continue
-        changed = vacancy.employer_id != employer.pk
+        diff = {"employer": [vacancy.employer_id, employer.pk]} if vacancy.employer_id != employer.pk else {}
         for name, value in values.vacancy.items():
             if getattr(vacancy, name) != value:
+                diff[name] = [getattr(vacancy, name), value]
                 setattr(vacancy, name, value)
-                changed = True
-        if changed:
+        if diff:
             vacancy.employer = employer
             vacancy.updated_at = timezone.now()  # bulk_update does not touch auto_now fields
             to_update.append(vacancy)
+            diffs[id(vacancy)] = diff
         else:
             summary.unchanged += 1
     Vacancy.objects.bulk_create(to_create, batch_size=500)
     if to_update:
         Vacancy.objects.bulk_update(to_update, [*fields, "updated_at"], batch_size=500)
     summary.created, summary.updated = len(to_create), len(to_update)
+    _audit(Vacancy, created=[(v, {"title": [None, v.title], "external_id": [None, v.external_id]})
+                             for v in to_create],
+           updated=[(v, diffs[id(v)]) for v in to_update], user=user, kind=VACATURES)
 
 
 def _existing_vacancies(municipality, ids: list[str]) -> dict[str, Vacancy]:
@@ -216,7 +223,7 @@ def _existing_vacancies(municipality, ids: list[str]) -> dict[str, Vacancy]:
     return found
 
 
-def _employers(municipality, read, summary: ImportSummary) -> dict[str, Employer]:
+def _employers(municipality, read, summary: ImportSummary, *, user=None) -> dict[str, Employer]:
     wanted = {values.employer["name"].casefold(): values.employer for values in read}
     found = {}
     for employer in (Employer.objects.filter(municipality=municipality)
@@ -236,11 +243,14 @@ def _employers(municipality, read, summary: ImportSummary) -> dict[str, Employer
             for name, value in blanks.items():
                 setattr(employer, name, value)
             employer.updated_at = timezone.now()
-            filled.append(employer)
+            filled.append((employer, {name: ["", value] for name, value in blanks.items()}))
     Employer.objects.bulk_create(new, batch_size=500)
     if filled:
-        Employer.objects.bulk_update(filled, ["website", "sector", "postcode", "place", "address", "updated_at"])
+        Employer.objects.bulk_update([employer for employer, _diff in filled],
+                                     ["website", "sector", "postcode", "place", "address", "updated_at"])
     summary.employers_created = len(new)
+    _audit(Employer, created=[(e, {"name": [None, e.name]}) for e in new], updated=filled, user=user,
+           kind=VACATURES)
     return found
 
 
@@ -266,6 +276,7 @@ def _import_profiles(items, summary: ImportSummary, *, municipality, user, key: 
     existing = {profile.client_id: profile
                 for profile in JobSeekerProfile.objects.filter(client_id__in=list(client_ids.values()))}
     to_create, to_update = [], []
+    diffs: dict[int, dict] = {}
     fields = sorted({name for _, values in read for name in values.values})
     for _, values in read:
         client_id = client_ids[values.id]
@@ -273,21 +284,46 @@ def _import_profiles(items, summary: ImportSummary, *, municipality, user, key: 
         if profile is None:
             to_create.append(JobSeekerProfile(client_id=client_id, updated_by=user, **values.values))
             continue
-        changed = False
+        diff = {}
         for name, value in values.values.items():
             if getattr(profile, name) != value:
+                diff[name] = [getattr(profile, name), value]
                 setattr(profile, name, value)
-                changed = True
-        if changed:
+        if diff:
             profile.updated_by = user
             profile.updated_at = timezone.now()
             to_update.append(profile)
+            diffs[client_id] = diff
         else:
             summary.unchanged += 1
     JobSeekerProfile.objects.bulk_create(to_create, batch_size=500)
     if to_update:
         JobSeekerProfile.objects.bulk_update(to_update, [*fields, "updated_by", "updated_at"], batch_size=500)
     summary.created, summary.updated = len(to_create), len(to_update)
+    _audit(JobSeekerProfile, created=[(p, {name: [None, getattr(p, name)] for name in fields}) for p in to_create],
+           updated=[(p, diffs[p.client_id]) for p in to_update], user=user, kind=WERKZOEKENDEN)
+
+
+def _audit(model, *, created: list, updated: list, user, kind: str) -> None:
+    """Audit-trail entries for what an import wrote: bulk_create and bulk_update send no signals, so
+    django-auditlog would record nothing. ``created`` and ``updated`` hold (object, {field: [old, new]}). A dry run or
+    a rejected file rolls these back with the rest."""
+    rows = [(obj, LogEntry.Action.CREATE, diff) for obj, diff in created]
+    rows += [(obj, LogEntry.Action.UPDATE, diff) for obj, diff in updated]
+    if not rows:
+        return
+    content_type = ContentType.objects.get_for_model(model)
+    now = timezone.now()
+    actor = user if getattr(user, "pk", None) else None
+    LogEntry.objects.bulk_create([
+        LogEntry(content_type=content_type, object_pk=str(obj.pk), object_id=obj.pk, object_repr=str(obj)[:200],
+                 action=action, changes={name: [_text(old), _text(new)] for name, (old, new) in diff.items()},
+                 actor=actor, timestamp=now, additional_data={"vum_import": kind})
+        for obj, action, diff in rows], batch_size=500)
+
+
+def _text(value):
+    return None if value is None else str(value)
 
 
 def _clients_by_id(municipality, ids: list[str], key: str) -> dict[str, int]:

@@ -1,12 +1,14 @@
 """Serializers of the referral, trajectory and aftercare API. A provider gets the referral's ``shared`` snapshot and
 its own trajectory records; nothing here reads the client file."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from kansrijk.core.api import IdField
 
 from .. import codes
 from ..models import AftercareTask, Referral, ReportGoalProgress, Trajectory, TrajectoryPause, TrajectoryReport
+from ..selectors import readable_goal_lines
 
 
 class ReferralSerializer(serializers.ModelSerializer):
@@ -71,14 +73,21 @@ class GoalProgressSerializer(serializers.ModelSerializer):
         fields = ["goal", "number", "description", "status", "note"]
 
 
+# ``context["goal_ids"]`` (``selectors.readable_goal_ids``) limits the goal lines: a provider reads only the goals
+# shared with it.
 class ReportSerializer(serializers.ModelSerializer):
     author = serializers.StringRelatedField()
-    goals = GoalProgressSerializer(source="goal_progress", many=True, read_only=True)
+    goals = serializers.SerializerMethodField()
 
     class Meta:
         model = TrajectoryReport
         fields = ["id", "kind", "reported_on", "period_from", "period_until", "sessions_planned",
                   "sessions_attended", "goals", "advised_trede", "advice_reason", "text", "author", "created_at"]
+
+    @extend_schema_field(GoalProgressSerializer(many=True))
+    def get_goals(self, report) -> list:
+        lines = readable_goal_lines(report, self.context.get("goal_ids"))
+        return GoalProgressSerializer(lines, many=True).data
 
 
 class PauseSerializer(serializers.ModelSerializer):

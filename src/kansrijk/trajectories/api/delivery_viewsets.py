@@ -189,7 +189,8 @@ class TrajectoryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def _detail(self, trajectory, code=status.HTTP_200_OK):
         _log(self.request, [trajectory.client], "api_traject")
         fresh = selectors.trajectory_detail(Trajectory.objects.all()).get(pk=trajectory.pk)
-        return Response(TrajectoryDetailSerializer(fresh).data, status=code)
+        context = {"goal_ids": selectors.readable_goal_ids(self.request.user, fresh)}
+        return Response(TrajectoryDetailSerializer(fresh, context=context).data, status=code)
 
     def retrieve(self, request, *args, **kwargs):
         return self._detail(self.get_object())
@@ -204,7 +205,8 @@ class TrajectoryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         trajectory = self.get_object()
         if request.method == "GET":
             _log(request, [trajectory.client], "api_traject")
-            return Response(ReportSerializer(trajectory.reports.all(), many=True).data)
+            return Response(ReportSerializer(trajectory.reports.all(), many=True, context={
+                "goal_ids": selectors.readable_goal_ids(request.user, trajectory)}).data)
         payload = ReportInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
