@@ -8,4 +8,4 @@ class MonitoringConfig(AppConfig):
     label = "monitoring"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401
+        from . import signals, signals_results  # noqa: F401

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_results
 
 app_name = "monitoring"
 urlpatterns = [
@@ -8,6 +8,8 @@ urlpatterns = [
     path("export/", views.caseload_export, name="caseload-export"),
     path("uitstroom/", views.outflow, name="outflow"),
     path("uitstroom/export/", views.outflow_export, name="outflow-export"),
+    path("dashboard/", views_results.dashboard, name="dashboard"),
+    path("dashboard/export/", views_results.dashboard_export, name="dashboard-export"),
 ]
 
 # Fairness report and region view (issue 6).

@@ -305,6 +305,13 @@ class EndForm(AccessibleForm):
     result = forms.ChoiceField(label=_("Resultaat"), choices=[("", _("Kies…"))] + codes.Result.choices,
                                error_messages={"required": _("Kies het resultaat.")})
     note = forms.CharField(label=_("Eindrapportage"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    satisfaction = forms.IntegerField(
+        label=_("Rapportcijfer van de cliënt (1–10)"), required=False, min_value=1, max_value=10,
+        help_text=_("Vraag de cliënt welk cijfer hij of zij het traject geeft. Leeg laten als de cliënt dat niet "
+                    "wil zeggen."),
+        error_messages={"invalid": _("Vul een heel getal van 1 tot en met 10 in."),
+                        "min_value": _("Vul een heel getal van 1 tot en met 10 in."),
+                        "max_value": _("Vul een heel getal van 1 tot en met 10 in.")})
 
 
 class AftercareForm(AccessibleForm):

@@ -219,6 +219,12 @@ class Trajectory(models.Model):
     end_reason = models.CharField(_("reden einde"), max_length=20, choices=EndReason.choices, blank=True)
     dropout_reason = models.CharField(_("reden uitval"), max_length=20, choices=DropoutReason.choices, blank=True)
     result = models.CharField(_("resultaat"), max_length=20, choices=Result.choices, blank=True)
+    # The client's own mark for the trajectory, asked at the end (seed 002 §6.2, L935: klanttevredenheid is one of
+    # the municipality's monitoring indicators). Optional: not every client answers; only aggregates are reported.
+    satisfaction = models.PositiveSmallIntegerField(
+        _("tevredenheid cliënt (1–10)"), null=True, blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text=_("Het rapportcijfer dat de cliënt het traject geeft, als de cliënt dat wil geven."))
     ended_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                  related_name="+", verbose_name=_("beëindigd door"))
 
@@ -232,6 +238,9 @@ class Trajectory(models.Model):
             models.CheckConstraint(
                 condition=models.Q(end_on__isnull=True) | models.Q(end_on__gte=models.F("accepted_on")),
                 name="trajectory_end_after_acceptance"),
+            models.CheckConstraint(
+                condition=models.Q(satisfaction__isnull=True) | models.Q(satisfaction__gte=1, satisfaction__lte=10),
+                name="trajectory_satisfaction_1_to_10"),
         ]
         verbose_name = _("traject")
         verbose_name_plural = _("trajecten")

@@ -552,9 +552,10 @@ def schedule_aftercare(outflow: list[tuple[int, date]], *, trajectories: dict[in
 
 
 def end_trajectory(*, trajectory: Trajectory, by: User, end_on: date, reason: str, result: str,
-                   dropout_reason: str = "", note: str = "") -> Trajectory:
+                   dropout_reason: str = "", note: str = "", satisfaction: int | None = None) -> Trajectory:
     """End the trajectory with a coded reason and result; drop-out is the reason ``uitval`` with its own reason.
-    An open pause ends with it. Outflow (to work or education) starts the aftercare."""
+    An open pause ends with it. Outflow (to work or education) starts the aftercare. ``satisfaction`` is the
+    client's optional mark (1–10) for the trajectory."""
     _check_progress(by, trajectory)
     with transaction.atomic():
         trajectory = _locked_trajectory(trajectory)
@@ -576,6 +577,8 @@ def end_trajectory(*, trajectory: Trajectory, by: User, end_on: date, reason: st
             errors["dropout_reason"] = "Een reden van uitval hoort alleen bij het einde 'uitval'."
         if reason in (codes.EndReason.UITVAL, codes.EndReason.OVERIG) and not note.strip():
             errors.setdefault("note", "Licht het einde toe in de eindrapportage.")
+        if satisfaction is not None and not (isinstance(satisfaction, int) and 1 <= satisfaction <= 10):
+            errors["satisfaction"] = "Het rapportcijfer van de cliënt is een heel getal van 1 tot en met 10."
         if errors:
             raise ValidationError(errors)
         open_pause = trajectory.pauses.filter(until__isnull=True).first()
@@ -584,7 +587,9 @@ def end_trajectory(*, trajectory: Trajectory, by: User, end_on: date, reason: st
             open_pause.save(update_fields=["until"])
         trajectory.status, trajectory.end_on, trajectory.ended_by = TrajectoryStatus.BEEINDIGD, end_on, by
         trajectory.end_reason, trajectory.result, trajectory.dropout_reason = reason, result, dropout_reason
-        trajectory.save(update_fields=["status", "end_on", "ended_by", "end_reason", "result", "dropout_reason"])
+        trajectory.satisfaction = satisfaction
+        trajectory.save(update_fields=["status", "end_on", "ended_by", "end_reason", "result", "dropout_reason",
+                                       "satisfaction"])
         TrajectoryReport.objects.create(trajectory=trajectory, kind=ReportKind.EIND, reported_on=end_on,
                                         text=note.strip(), author=by)
         if result in codes.OUTFLOW_RESULTS:

@@ -143,6 +143,10 @@ QUESTIONS = ["Begeleiding naar betaald werk, passend bij de belastbaarheid.",
              "Taal en werk combineren: werkfit worden met ondersteuning in het Nederlands."]
 
 
+# Share of ended trajectories with the client's mark (1–10) recorded: not every client answers (assumption).
+SATISFACTION_RECORDED = 0.6
+
+
 def _pick(rng, options):
     total = sum(option[-1] for option in options)
     roll = rng.random() * total
@@ -196,6 +200,8 @@ def write_demo_trajectories(municipality: Municipality, *, seed: int = 0, today:
     today = today or timezone.localdate()
     horizon = today - timedelta(days=5 * 365)
     rng = random.Random(seed + 5)
+    # The clients' marks draw from their own generator, so adding them left every other demo figure as it was.
+    marks = random.Random(seed + 55)
     clients = {row[0]: row for row in Client.objects.filter(municipality=municipality, client_manager__isnull=False)
                .values_list("id", "client_manager_id", "given_names", "family_name", "client_number")}
     spells: dict[int, list] = {}
@@ -303,6 +309,10 @@ def write_demo_trajectories(municipality: Municipality, *, seed: int = 0, today:
                 trajectory.status, trajectory.end_on = "beeindigd", end_on
                 trajectory.end_reason, trajectory.result, trajectory.dropout_reason = reason, result, dropout
                 trajectory.ended_by_id = referral.answered_by_id
+                if marks.random() < SATISFACTION_RECORDED:
+                    # Assumption: clients whose trajectory ended in work or its goal give higher marks.
+                    good = reason in ("doel_bereikt", "werk_gevonden") or kind == "outflow"
+                    trajectory.satisfaction = min(10, max(1, round(marks.gauss(7.6 if good else 6.0, 1.3))))
             trajectories.append(trajectory)
             report_plans.append((trajectory, plan_goals))
         Trajectory.objects.bulk_create(trajectories, batch_size=1000)

@@ -104,7 +104,7 @@ class TrajectorySerializer(serializers.ModelSerializer):
         model = Trajectory
         fields = ["id", "referral", "client", "provider", "provider_name", "approach_name", "srg_provision",
                   "status", "accepted_on", "intake_on", "start_on", "end_on", "end_reason", "dropout_reason",
-                  "result"]
+                  "result", "satisfaction"]
 
 
 class TrajectoryDetailSerializer(TrajectorySerializer):
@@ -155,6 +155,9 @@ class EndInputSerializer(serializers.Serializer):
     dropout_reason = serializers.ChoiceField(choices=codes.DropoutReason.choices, required=False, default="",
                                              allow_blank=True)
     note = serializers.CharField(required=False, allow_blank=True, default="")
+    satisfaction = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1, max_value=10,
+                                            help_text="Rapportcijfer van de cliënt voor het traject (1–10), als de "
+                                                      "cliënt dat wil geven.")
 
 
 class AftercareTaskSerializer(serializers.ModelSerializer):
