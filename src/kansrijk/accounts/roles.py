@@ -40,6 +40,9 @@ SEES_ORIGIN_AGGREGATES = frozenset({Role.BELEIDSMEDEWERKER})
 # A labour-market region's figures over several municipalities (aggregates only), for the region's policy work: the
 # analyst and the administrator who sets regions up. Each user additionally needs the region granted (User.regions).
 SEES_REGIONS = frozenset({Role.BELEIDSMEDEWERKER, Role.BEHEERDER})
+# Pilot evaluation (issue 6): defining a pilot (approach and period; participants follow from a rule, no person is
+# picked) and running its matched comparison show aggregates only, so the roles that see aggregates do it.
+RUNS_PILOTS = SEES_AGGREGATES
 # The catalogue of approaches is knowledge, not personal data: every role may read it.
 SEES_CATALOGUE = frozenset(Role)
 # Scoring approaches with the assessment framework (seed 000): the policy analyst's job.

@@ -72,6 +72,7 @@ INVITATION = "invitation"
 REFERRAL = "referral"
 TRAJECTORY = "trajectory"
 AFTERCARE = "aftercare"
+PILOT = "pilot"
 MATRIX = {
     "core:home": (web(ALL), None),
     "accounts:login": (web(ALL, ok=302, anon=200), None),
@@ -147,6 +148,16 @@ MATRIX = {
     "monitoring:dashboard-export": (web(roles.SEES_AGGREGATES), None),
     "api:monitoring-results": (api(roles.SEES_AGGREGATES), None),
     "api:monitoring-kpi": (api(roles.SEES_AGGREGATES), None),
+    "monitoring:pilot-list": (web(roles.RUNS_PILOTS), None),
+    "monitoring:pilot-create": (web(roles.RUNS_PILOTS), None),
+    "monitoring:pilot-detail": (web(roles.RUNS_PILOTS), PILOT),
+    "monitoring:pilot-evaluate": (web(roles.RUNS_PILOTS, ok=302, method="post"), PILOT),
+    "monitoring:pilot-export": (web(roles.RUNS_PILOTS), PILOT),
+    "api:monitoring-pilots": (api(roles.RUNS_PILOTS), None),
+    "api:monitoring-pilot-detail": (api(roles.RUNS_PILOTS), PILOT),
+    # The matrix world has no participants: the evaluation is refused with a 400 problem, after the role check.
+    "api:monitoring-pilot-evaluate": (api(roles.RUNS_PILOTS, ok=400, method="post"), PILOT),
+    "api:monitoring-pilot-evaluations": (api(roles.RUNS_PILOTS), PILOT),
     "trajectories:client-trajectories": (web(roles.SEES_TRAJECTORIES), CLIENT),
     "trajectories:referral-new": (web(roles.REFERS_CLIENTS), CLIENT),
     "referrals:provider-home": (web(roles.DELIVERS_TRAJECTORIES), None),
@@ -279,7 +290,9 @@ def test_every_route_has_a_matrix_entry():
     assert not stale, f"Matrix entries for routes that no longer exist: {stale}"
 
 
-def _kwargs(kind, world, run, campaign, plan=None, work=None, invitation=None, delivered=None):
+def _kwargs(kind, world, run, campaign, plan=None, work=None, invitation=None, delivered=None, pilot=None):
+    if kind == PILOT:
+        return {"pk": pilot.pk}
     if kind in (EMPLOYER, VACANCY, PROPOSAL):
         return {"pk": work[kind].pk}
     if kind == CONTACT:
@@ -379,12 +392,33 @@ def delivered(world):
     return {REFERRAL: referral, TRAJECTORY: trajectory, AFTERCARE: task}
 
 
+@pytest.fixture
+def pilot(world, own_approach):
+    """A pilot of the world's municipality with one stored (fully suppressed) evaluation, so its export exists."""
+    import numpy as np
+
+    from kansrijk.monitoring.pilots import analysis
+    from kansrijk.monitoring.pilots.models import Pilot, PilotEvaluation
+
+    pilot = Pilot.objects.create(municipality=world.muni, approach=own_approach, name="Pilot",
+                                 starts_on=date(2020, 1, 1), ends_on=date(2020, 3, 1),
+                                 created_by=world.users["beleidsmedewerker"])
+    effect = analysis.proportion_effect(5, 20, 5, 20)
+    results = {"groepen": {"deelnemers_regel": None, "deelnemers": None, "kandidaten": None, "paren": 0,
+                           "niet_gematcht": None}, "balans": [], "max_smd_voor": None, "max_smd_na": None,
+               "effecten": {"uitstroom": effect, "uitstroom_werk": effect,
+                            "trede": analysis.mean_effect(np.array([]), np.array([]))},
+               "meetdekking_pct": 0.0, "kanttekeningen": [{"code": "observationeel"}], "effectladder": {}}
+    PilotEvaluation.objects.create(pilot=pilot, results=results)
+    return pilot
+
+
 @pytest.mark.parametrize("route", sorted(MATRIX))
 @pytest.mark.parametrize("who", [ANON, *[r.value for r in Role]])
 def test_matrix(route, who, world, pending_run, own_approach, campaign, plan, work, invitation, delivered,
-                client):
+                client, pilot):
     spec, kind = MATRIX[route]
-    url = reverse(route, kwargs=_kwargs(kind, world, pending_run, campaign, plan, work, invitation, delivered))
+    url = reverse(route, kwargs=_kwargs(kind, world, pending_run, campaign, plan, work, invitation, delivered, pilot))
     if who != ANON:
         client.force_login(world.users[who])
     response = getattr(client, spec["method"])(url)

@@ -128,6 +128,7 @@ class Command(BaseCommand):
         self._load_catalogue(main, users["beheerder"])
         self._load_employers(main, seed)
         self._load_trajectories(main, users["aanbieder"], seed)
+        self._load_pilot(main, users["beleidsmedewerker"], seed)
         self._print_logins(users, managers, second_manager, second_team)
         self.stdout.write("")
         self.stdout.write(self.style.WARNING(
@@ -205,6 +206,17 @@ class Command(BaseCommand):
         self.stdout.write(f"{municipality.name}: {written['referrals']} verwijzingen (waarvan {written['open']} "
                           f"wachten op terugmelding), {written['trajectories']} trajecten, {written['aftercare']} "
                           f"nazorgtaken en {written['returns']} keer terug in de uitkering.")
+
+    def _load_pilot(self, municipality, analyst, seed) -> None:
+        """An FIP-like pilot with about 300 participants and a built-in modest effect (``monitoring.pilots.synthetic``),
+        to be evaluated on the pilot page."""
+        from kansrijk.monitoring.pilots.synthetic import write_demo_pilot
+
+        written = write_demo_pilot(municipality, by=analyst, seed=seed)
+        if written is None:
+            return
+        self.stdout.write(f"{municipality.name}: pilot '{written['pilot'].name}' met {written['participants']} "
+                          f"deelnemers (evalueer hem op /analyse/pilots/{written['pilot'].pk}/).")
 
     # --- users ---------------------------------------------------------------------------------------------------
 
