@@ -10,7 +10,8 @@ class AccountsConfig(AppConfig):
 
         from . import models
 
-        auditlog.register(models.User, exclude_fields=["password", "last_login"], m2m_fields={"teams", "municipalities"})
+        auditlog.register(models.User, exclude_fields=["password", "last_login"], m2m_fields={"teams", "municipalities", "regions"})
         auditlog.register(models.Team)
         auditlog.register(models.Municipality)
         auditlog.register(models.RolePolicy)
+        auditlog.register(models.Region, m2m_fields={"municipalities"})

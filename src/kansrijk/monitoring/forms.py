@@ -14,6 +14,16 @@ DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d-%m-%Y"]
 EARLIEST = date(1965, 1, 1)  # the Algemene Bijstandswet took effect on 1 January 1965
 
 
+def check_period_date(value: date, today: date | None = None) -> str | None:
+    """Why this start or end of a period cannot be used, or None. Shared by the period forms and their API."""
+    today = today or timezone.localdate()
+    if value > today:
+        return _("Deze datum ligt in de toekomst: over later zijn nog geen gegevens.")
+    if value < EARLIEST:
+        return _("Kies een datum vanaf 1 januari 1965.")
+    return None
+
+
 def check_peildatum(value: date, today: date | None = None) -> str | None:
     """Why this peildatum cannot be used, or None. Shared by the form and the API."""
     today = today or timezone.localdate()

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kansrijk.catalogue.forms import AccessibleForm
 
-from .forms import DATE_INPUT_FORMATS, AnalysisForm, check_peildatum
+from .forms import DATE_INPUT_FORMATS, AnalysisForm, check_period_date
 
 DEFAULT_DAYS = 365
 
@@ -25,7 +25,7 @@ def check_period(start, end) -> dict[str, str]:
     """Per field, why this period cannot be used. Shared by the form and the API."""
     problems = {}
     for name, value in (("van", start), ("tot", end)):
-        problem = check_peildatum(value)
+        problem = check_period_date(value)
         if problem:
             problems[name] = str(problem)
     if not problems and start > end:

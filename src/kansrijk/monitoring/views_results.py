@@ -19,7 +19,7 @@ from kansrijk.catalogue.forms import AccessibleForm
 
 from . import exports, presentation, results_presentation, results_selectors, selectors
 from .analysis import SUPPRESS_BELOW
-from .forms import DATE_INPUT_FORMATS, check_peildatum
+from .forms import DATE_INPUT_FORMATS, check_period_date
 from .results import Period
 
 FORMATS = ("csv", "xlsx", "png", "svg")
@@ -31,11 +31,11 @@ def check_period(start: date | None, end: date | None) -> tuple[Period | None, d
     form and the API."""
     end = end or timezone.localdate()
     errors = {}
-    problem = check_peildatum(end)
+    problem = check_period_date(end)
     if problem:
         errors["tot_en_met"] = str(problem)
     if start is not None:
-        problem = check_peildatum(start)
+        problem = check_period_date(start)
         if problem:
             errors["van"] = str(problem)
         elif start > end:

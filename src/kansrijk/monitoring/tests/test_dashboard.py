@@ -144,6 +144,9 @@ def test_bad_period_is_explained(world, login, api_login):
     problem = api_login(world.users["teamleider"]).get(reverse("api:monitoring-results"), {"tot_en_met": "2999-01-01"})
     assert problem.status_code == 400 and problem["Content-Type"] == "application/problem+json"
     assert [p["name"] for p in problem.json()["invalidParams"]] == ["tot_en_met"]
+    # A period's dates are not a peildatum: the message names what is wrong with this date.
+    assert problem.json()["invalidParams"][0]["reason"] == ("Deze datum ligt in de toekomst: over later zijn nog "
+                                                            "geen gegevens.")
 
 
 @pytest.mark.parametrize("table", ["kpi", "resultaten-aanpak", "resultaten-team"])
