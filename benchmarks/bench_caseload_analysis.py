@@ -32,7 +32,7 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from common import setup_django
+from common import refuse_populated_database, setup_django, timed_ms
 
 TARGET_MS = 2000
 TARGET_RATIO = 5.0
@@ -97,12 +97,7 @@ def _populate(spells: int, seed: int, today: date) -> dict:
 
 
 def _timed(run, repeat: int) -> list[float]:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        run()
-        times.append((time.perf_counter() - started) * 1000)
-    return times
+    return timed_ms(lambda _subject: run(), [None], repeat)
 
 
 def main() -> None:
@@ -117,12 +112,10 @@ def main() -> None:
     from django.db import connection
     from django.utils import timezone
 
-    from kansrijk.caseload.models import Client
     from kansrijk.monitoring import selectors
     from kansrijk.monitoring.selectors import _day_number
 
-    if Client.objects.exists():
-        raise SystemExit("De database bevat al cliënten; gebruik een lege database voor de benchmark.")
+    refuse_populated_database()
     engine = connection.vendor
     today = timezone.localdate()
     built = _populate(args.spells, args.seed, today)

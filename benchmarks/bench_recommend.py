@@ -29,7 +29,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from common import p95, setup_django
+from common import p95, refuse_populated_database, setup_django
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_P95_MS = 50
@@ -137,11 +137,9 @@ def main() -> None:
     folder = setup_django()
     from django.db import connection, reset_queries
 
-    from kansrijk.caseload.models import Client
     from kansrijk.matching.selectors import recommendations_for
 
-    if Client.objects.exists():
-        raise SystemExit("De database bevat al cliënten; gebruik een lege database voor de benchmark.")
+    refuse_populated_database()
     started = time.perf_counter()
     user, people = _populate(args.approaches, args.clients, args.seed)
     build_seconds = time.perf_counter() - started

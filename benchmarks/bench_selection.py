@@ -32,8 +32,8 @@ import shutil
 import statistics
 from pathlib import Path
 
-from bench_worklist import _populate, _timed
-from common import p95, setup_django
+from bench_worklist import _populate
+from common import p95, refuse_populated_database, setup_django, timed_ms
 
 TARGET_P95_MS = 2000
 SAMPLE_LEADS = 10
@@ -92,12 +92,10 @@ def main() -> None:
 
     from kansrijk.accounts.models import Team, User
     from kansrijk.accounts.roles import Role
-    from kansrijk.caseload.models import Client
     from kansrijk.catalogue.models import Approach
     from kansrijk.matching.selection import SelectionCriteria, select_candidates
 
-    if Client.objects.exists():
-        raise SystemExit("De database bevat al cliënten; gebruik een lege database voor de benchmark.")
+    refuse_populated_database()
     engine = connection.vendor
     today = timezone.localdate()
     built = _populate(args.clients, args.seed, today)
@@ -128,9 +126,9 @@ def main() -> None:
         return call
 
     run("team")(leads[0])  # warm up: connection, kept candidates
-    team_ms = _timed(run("team"), leads, args.repeat)
-    municipality_ms = _timed(run("municipality"), whole, args.repeat)
-    manager_ms = _timed(run("manager"), managers, args.repeat)
+    team_ms = timed_ms(run("team"), leads, args.repeat)
+    municipality_ms = timed_ms(run("municipality"), whole, args.repeat)
+    manager_ms = timed_ms(run("manager"), managers, args.repeat)
 
     def median_counts(kind):
         rows = sizes[kind]

@@ -44,7 +44,7 @@ from array import array
 from datetime import date, timedelta
 from pathlib import Path
 
-from common import p95, setup_django
+from common import p95, refuse_populated_database, setup_django, timed_ms
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_P95_MS = 300
@@ -281,16 +281,6 @@ def _populate(clients: int, seed: int, today: date) -> dict:
 
 
 
-def _timed(run, subjects, repeat: int) -> list[float]:
-    times = []
-    for _ in range(repeat):
-        for subject in subjects:
-            started = time.perf_counter()
-            run(subject)
-            times.append((time.perf_counter() - started) * 1000)
-    return times
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=400_000)
@@ -303,11 +293,9 @@ def main() -> None:
     from django.utils import timezone
 
     from kansrijk.accounts.models import User
-    from kansrijk.caseload.models import Client
     from kansrijk.inview import selectors
 
-    if Client.objects.exists():
-        raise SystemExit("De database bevat al cliënten; gebruik een lege database voor de benchmark.")
+    refuse_populated_database()
     engine = connection.vendor
     today = timezone.localdate()
     built = _populate(args.clients, args.seed, today)
@@ -333,9 +321,9 @@ def main() -> None:
             cursor.fetchall()
 
     own(sample[0])  # warm up: connection, caches
-    worklist_ms = _timed(own, sample, args.repeat)
-    team_ms = _timed(team, leads, args.repeat)
-    baseline_ms = _timed(baseline, sample, args.repeat)
+    worklist_ms = timed_ms(own, sample, args.repeat)
+    team_ms = timed_ms(team, leads, args.repeat)
+    baseline_ms = timed_ms(baseline, sample, args.repeat)
     result = {
         "engine": engine,
         **{key: built[key] for key in ("clients", "client_managers", "teams", "contacts", "measurements")},

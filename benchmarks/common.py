@@ -1,4 +1,5 @@
-"""What the benchmarks share: Django on DATABASE_URL or on a fresh SQLite file, and the p95 they report."""
+"""What the benchmarks share: Django on DATABASE_URL or on a fresh SQLite file, an empty database to build in, timing
+of repeated calls, and the p95 they report."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import os
 import statistics
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,3 +32,22 @@ def setup_django() -> str | None:
 
 def p95(values) -> float:
     return statistics.quantiles(values, n=20)[18] if len(values) >= 2 else values[0]
+
+
+def refuse_populated_database() -> None:
+    """The benchmarks build their own national-scale caseload; one already there would be mixed into the figures."""
+    from kansrijk.caseload.models import Client
+
+    if Client.objects.exists():
+        raise SystemExit("De database bevat al cliënten; gebruik een lege database voor de benchmark.")
+
+
+def timed_ms(run, subjects, repeat: int) -> list[float]:
+    """Milliseconds of ``run(subject)`` for every subject, ``repeat`` rounds."""
+    times = []
+    for _ in range(repeat):
+        for subject in subjects:
+            started = time.perf_counter()
+            run(subject)
+            times.append((time.perf_counter() - started) * 1000)
+    return times
