@@ -246,6 +246,15 @@ def test_ending_checks_dates_and_drop_out_and_then_no_more_reports(world, setup)
                                 result="ladder_omhoog")
 
 
+def test_the_clients_mark_is_on_the_trajectory_page(world, setup, login):
+    trajectory = started(world, setup)
+    services.end_trajectory(trajectory=trajectory, by=world.users["aanbieder"], end_on=TODAY,
+                            reason="doel_bereikt", result="ladder_omhoog", satisfaction=8)
+    for who in ("klantmanager", "aanbieder"):
+        page = login(world.users[who]).get(reverse("referrals:trajectory-detail", args=[trajectory.pk]))
+        assert "Rapportcijfer van de cliënt (1–10)</dt><dd>8</dd>" in page.content.decode()
+
+
 def test_outflow_to_work_schedules_aftercare_which_the_client_manager_records(world, setup, settings):
     settings.KANSRIJK_NAZORG_MONTHS = (1, 3, 6)
     trajectory = started(world, setup)
