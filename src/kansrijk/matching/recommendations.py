@@ -24,30 +24,15 @@ than the municipality's usual result, never a penalty). Order: score descending,
 from __future__ import annotations
 
 import re
-from contextvars import ContextVar
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from functools import lru_cache
 
-from django.utils.translation import get_language, gettext, gettext_noop
+from django.utils.translation import gettext_noop
 
 from kansrijk.catalogue.search import words
 
-# Translations of this module's sentences, per language. A ranking of a thousand approaches asks for the same few
-# dozen sentences thousands of times; Django's gettext costs microseconds each, a dict lookup nanoseconds.
-_TABLES: dict[str, dict[str, str]] = {}
-_TABLE: ContextVar[dict[str, str] | None] = ContextVar("recommendation_translations", default=None)
-
-
-def _(message: str) -> str:
-    table = _TABLE.get()
-    if table is None:
-        return gettext(message)
-    translated = table.get(message)
-    if translated is None:
-        translated = table[message] = gettext(message)
-    return translated
-
+from .sentences import _, kept_translations
 
 # --- Client facts ---------------------------------------------------------------------------------------------------
 
@@ -497,8 +482,7 @@ def recommend(facts: ClientFacts, candidates, outcomes: dict[int, Outcome] | Non
     """Every candidate with its hard criteria and soft fit. Possible ones first, ranked (score descending, then
     name; ``rank`` 1, 2, …), then the ones that are not possible now, in the same order without a rank.
     ``outcomes`` holds the local results per approach id for clients on the client's part of the ladder."""
-    token = _TABLE.set(_TABLES.setdefault(get_language() or "", {}))
-    try:
+    with kept_translations():
         found = situations(facts)
         wish_words = _keywords(facts.wishes)
         experience_words = _keywords(facts.work_experience)
@@ -513,8 +497,6 @@ def recommend(facts: ClientFacts, candidates, outcomes: dict[int, Outcome] | Non
                     _local_outcome(outcomes.get(candidate.approach_id), rec)
             rec.score = sum(reason.points for reason in rec.reasons)
             results.append(rec)
-    finally:
-        _TABLE.reset(token)
     results.sort(key=lambda r: (not r.possible, -r.score, r.candidate.name.lower(), r.candidate.slug))
     rank = 0
     for rec in results:

@@ -21,41 +21,15 @@ Order: possible first by score (descending), then the ones that are not possible
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
-from django.utils.translation import get_language, gettext, gettext_noop
+from django.utils.translation import gettext_noop
 
 from kansrijk.catalogue.search import words
 
-from .recommendations import LANGUAGE_ORDER, WISH_STOPWORDS
-
-# Translations of this module's sentences per language, as in ``recommendations``: a weekly list weighs tens of
-# thousands of pairs with the same few dozen sentences; Django's gettext costs microseconds each, a dict lookup less.
-_TABLES: dict[str, dict[str, str]] = {}
-_TABLE: ContextVar[dict[str, str] | None] = ContextVar("vacancy_matching_translations", default=None)
-
-
-def _(message: str) -> str:
-    table = _TABLE.get()
-    if table is None:
-        return gettext(message)
-    translated = table.get(message)
-    if translated is None:
-        translated = table[message] = gettext(message)
-    return translated
-
-
-@contextmanager
-def _translations():
-    token = _TABLE.set(_TABLES.setdefault(get_language() or "", {}))
-    try:
-        yield
-    finally:
-        _TABLE.reset(token)
-
+from .recommendations import LANGUAGE_ORDER, WISH_STOPWORDS, Reason
+from .sentences import _, kept_translations
 
 # Education levels in order; "buitenland" (not valued) is not on the ladder and becomes a question.
 EDUCATION_ORDER = ("geen", "basis", "vmbo", "mbo", "havo_vwo", "hbo", "wo")
@@ -144,11 +118,8 @@ class VacancyFacts:
     opens_on: date | None = None
 
 
-@dataclass(frozen=True)
-class Factor:
-    code: str
-    text: str
-    points: int = 0
+# A factor is a reason as the recommendation has it: a code, a sentence and its points.
+Factor = Reason
 
 
 @dataclass
@@ -397,7 +368,7 @@ def _match(p: _Prepared, vacancy: VacancyFacts, vacancy_words: frozenset[str]) -
 
 def match(seeker: SeekerFacts, vacancy: VacancyFacts) -> VacancyMatch:
     """One client against one vacancy, with every factor."""
-    with _translations():
+    with kept_translations():
         return _match(prepare(seeker), vacancy, _vacancy_words(vacancy))
 
 
@@ -414,7 +385,7 @@ def _ranked(matches: list[VacancyMatch], key) -> list[VacancyMatch]:
 def rank_vacancies(seeker: SeekerFacts, vacancies) -> list[VacancyMatch]:
     """Direction 1: the vacancies for one client, possible ones first by score, then by title."""
     p = prepare(seeker)
-    with _translations():
+    with kept_translations():
         matches = [_match(p, v, _vacancy_words(v)) for v in vacancies]
     return _ranked(matches, lambda m: (m.vacancy.title.lower(), m.vacancy.vacancy_id))
 
@@ -427,7 +398,7 @@ def rank_candidates(vacancy: VacancyFacts, seekers, *, limit: int | None = None,
     prepared = [s if isinstance(s, _Prepared) else prepare(s) for s in seekers]
     if possible_only:
         prepared = [p for p in prepared if not _excluded(p.seeker, vacancy)]
-    with _translations():
+    with kept_translations():
         matches = [_match(p, vacancy, vacancy_words) for p in prepared]
     if possible_only:
         matches = [m for m in matches if m.possible]

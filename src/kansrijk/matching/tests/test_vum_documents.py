@@ -1,6 +1,7 @@
 """VUM contracts and files: the resolved schemas, the Dutch errors with their place, and reading files of every shape
 (and of no shape at all) without anything but VumDocumentError escaping."""
 
+import contextlib
 import json
 from pathlib import Path
 
@@ -177,7 +178,6 @@ def test_random_json_is_read_or_refused_with_the_documented_error_only(value, ki
 @settings(max_examples=300, deadline=None)
 @given(data=st.binary(max_size=200))
 def test_random_bytes_are_read_or_refused_with_the_documented_error_only(data):
-    try:
+    # Any other exception fails the test; the documented one is an answer, not a failure.
+    with contextlib.suppress(VumDocumentError):
         read_document(data)
-    except VumDocumentError:
-        pass

@@ -44,6 +44,7 @@ class Document:
         return f"{self.prefix}[{index}]"
 
 
+# Python's json module's messages (their exact English text, escapes included) in Dutch.
 JSON_MESSAGES = {
     "Expecting value": "hier werd een waarde verwacht",
     "Extra data": "na het einde van de JSON staat nog tekst",

@@ -128,10 +128,6 @@ class ImportSummary:
         }
 
 
-class _Rollback(Exception):
-    pass
-
-
 def import_document(document: Document, *, municipality, user=None, dry_run: bool = False,
                     key: str = "pseudoniem") -> ImportSummary:
     """Import a read document. Nothing is written if any item has a problem, or with ``dry_run``."""
@@ -143,16 +139,13 @@ def import_document(document: Document, *, municipality, user=None, dry_run: boo
         summary.problems.extend(problems)
         if not problems:
             valid.append((place, item))
-    try:
-        with transaction.atomic():
-            if document.kind == VACATURES:
-                _import_vacancies(valid, summary, municipality=municipality, user=user)
-            else:
-                _import_profiles(valid, summary, municipality=municipality, user=user, key=key)
-            if summary.problems or dry_run:
-                raise _Rollback
-    except _Rollback:
-        pass
+    with transaction.atomic():
+        if document.kind == VACATURES:
+            _import_vacancies(valid, summary, municipality=municipality, user=user)
+        else:
+            _import_profiles(valid, summary, municipality=municipality, user=user, key=key)
+        if summary.problems or dry_run:
+            transaction.set_rollback(True)  # all or nothing: the counts stay, the writes go
     if summary.problems:
         summary.created = summary.updated = summary.unchanged = summary.employers_created = 0
     return summary
