@@ -9,7 +9,7 @@ CHARTJS := src/kansrijk/static/kansrijk/vendor/chart.umd.js
 # The printable plan van aanpak embeds DejaVu Sans (every Dutch and Polish letter of a client's name); server-side only.
 FONT := src/kansrijk/trajectories/fonts/DejaVuSans.ttf
 
-.PHONY: run test bench install system-deps assets migrate demo schema clean
+.PHONY: run test bench install system-deps bench-deps assets migrate demo schema clean
 
 run: install assets migrate demo
 	@$(BIN)/kansrijk collectstatic --noinput -v0
@@ -19,14 +19,21 @@ run: install assets migrate demo
 test: install assets system-deps
 	scripts/run-tests.sh
 
-bench: install system-deps
+bench: install assets bench-deps
 	scripts/run-bench.sh
 
-# Debian packages the project needs: PostgreSQL for tests and benchmarks, Node/npm for the vendored assets.
+# Debian packages the project needs: PostgreSQL for tests and benchmarks, Chromium for the browser tests, wrk for the
+# load benchmark, Node/npm for the vendored assets (below).
 system-deps:
-	@command -v /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
-	  echo "PostgreSQL installeren (Debian-pakket)…"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; }
+	@missing=""; \
+	  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	  command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	  if [ -n "$$missing" ]; then echo "Debian-pakketten installeren:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi
+
+bench-deps: system-deps
+	@command -v wrk >/dev/null 2>&1 || { echo "wrk installeren (Debian-pakket)…"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 
 $(STAMP): pyproject.toml requirements.lock
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is nodig"; exit 1; }
