@@ -41,8 +41,9 @@ SAMPLE_MANAGERS = 20
 SAMPLE_MUNICIPALITIES = 3
 
 
-def _enrich(seed: int) -> None:
-    """Regime, Dutch level and wishes on the intakes; one approach with typical criteria offered everywhere."""
+def _enrich(seed: int, municipalities=None) -> None:
+    """Regime, Dutch level and wishes on the intakes; one approach with typical criteria offered in
+    ``municipalities`` (default: the worklist benchmark's ten)."""
     from django.db import connection, transaction
 
     from kansrijk.accounts.models import Municipality
@@ -73,8 +74,9 @@ def _enrich(seed: int) -> None:
             ApproachFacet(approach=item, facet="regime", value="participatiewet"),
         ])
         item.working_elements.set(elements)
-        LocalOffer.objects.bulk_create(LocalOffer(municipality=m, approach=item, capacity=25)
-                                       for m in Municipality.objects.filter(cbs_code__startswith="80"))
+        if municipalities is None:
+            municipalities = Municipality.objects.filter(cbs_code__startswith="80")
+        LocalOffer.objects.bulk_create(LocalOffer(municipality=m, approach=item, capacity=25) for m in municipalities)
         if connection.vendor == "postgresql":
             cursor.execute("ANALYZE diagnosis_intake")
 

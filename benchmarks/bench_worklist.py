@@ -103,51 +103,49 @@ def _insert(model, given: list[str], values):
     insert_rows(model, fields, full())
 
 
-def _populate(clients: int, seed: int, today: date) -> dict:
-    from django.db import connection, transaction
-
-    from kansrijk.accounts.models import Municipality, Team, User
+def build_staff(municipalities: list, managers_count: int) -> dict:
+    """Client managers in teams of 20, each team with a team lead, the teams spread over ``municipalities``. Manager
+    n is in team n // 20; the caller assigns clients to managers by position (client i to manager i % count)."""
+    from kansrijk.accounts.models import Team, User
     from kansrijk.accounts.roles import Role
+
+    teams_count = max(1, -(-managers_count // MANAGERS_PER_TEAM))
+    teams = Team.objects.bulk_create(
+        Team(municipality=municipalities[n % len(municipalities)], name=f"Team {n:04d}") for n in range(teams_count))
+    managers = User.objects.bulk_create(
+        (User(username=f"km{n:05d}", role=Role.KLANTMANAGER, password="!", first_name="Klantmanager",
+              last_name=f"{n:05d}") for n in range(managers_count)), batch_size=2000)
+    leads = User.objects.bulk_create(
+        (User(username=f"tl{n:04d}", role=Role.TEAMLEIDER, password="!", first_name="Teamleider",
+              last_name=f"{n:04d}") for n in range(teams_count)), batch_size=2000)
+    team_of_manager = [teams[n // MANAGERS_PER_TEAM] for n in range(managers_count)]
+    User.teams.through.objects.bulk_create(
+        [User.teams.through(user_id=m.pk, team_id=t.pk) for m, t in zip(managers, team_of_manager, strict=True)]
+        + [User.teams.through(user_id=lead.pk, team_id=team.pk) for lead, team in zip(leads, teams, strict=True)],
+        batch_size=5000)
+    User.municipalities.through.objects.bulk_create(
+        [User.municipalities.through(user_id=m.pk, municipality_id=t.municipality_id)
+         for m, t in zip(managers, team_of_manager, strict=True)]
+        + [User.municipalities.through(user_id=lead.pk, municipality_id=team.municipality_id)
+           for lead, team in zip(leads, teams, strict=True)], batch_size=5000)
+    return {"teams": teams, "managers": managers, "leads": leads, "team_of_manager": team_of_manager}
+
+
+def _populate(clients: int, seed: int, today: date) -> dict:
+    from django.db import transaction
+
+    from kansrijk.accounts.models import Municipality
     from kansrijk.caseload.models import Client
     from kansrijk.core.bulk import paused_gc, secondary_indexes_deferred
-    from kansrijk.diagnosis.models import Intake, LadderMeasurement, LadderStep, ZrmMeasurement
-    from kansrijk.inview.models import (
-        Campaign,
-        CampaignInvitation,
-        ClientSegment,
-        Contact,
-        ContactRhythmRule,
-        Segment,
-        Segmentation,
-    )
-    from kansrijk.trajectories.models import Plan
 
     rng = random.Random(seed)
-    timings = {}
     started = time.perf_counter()
     managers_count = max(1, round(clients / CLIENTS_PER_MANAGER))
-    teams_count = max(1, -(-managers_count // MANAGERS_PER_TEAM))
     with transaction.atomic(), paused_gc():
         municipalities = Municipality.objects.bulk_create(
             Municipality(cbs_code=f"{8000 + n}", name=f"Benchmarkgemeente {n}") for n in range(MUNICIPALITIES))
-        teams = Team.objects.bulk_create(
-            Team(municipality=municipalities[n % MUNICIPALITIES], name=f"Team {n:04d}") for n in range(teams_count))
-        managers = User.objects.bulk_create(
-            (User(username=f"km{n:05d}", role=Role.KLANTMANAGER, password="!", first_name="Klantmanager",
-                  last_name=f"{n:05d}") for n in range(managers_count)), batch_size=2000)
-        leads = User.objects.bulk_create(
-            (User(username=f"tl{n:04d}", role=Role.TEAMLEIDER, password="!", first_name="Teamleider",
-                  last_name=f"{n:04d}") for n in range(teams_count)), batch_size=2000)
-        team_of_manager = [teams[n // MANAGERS_PER_TEAM] for n in range(managers_count)]
-        User.teams.through.objects.bulk_create(
-            [User.teams.through(user_id=m.pk, team_id=t.pk) for m, t in zip(managers, team_of_manager)]
-            + [User.teams.through(user_id=lead.pk, team_id=team.pk) for lead, team in zip(leads, teams)],
-            batch_size=5000)
-        User.municipalities.through.objects.bulk_create(
-            [User.municipalities.through(user_id=m.pk, municipality_id=t.municipality_id)
-             for m, t in zip(managers, team_of_manager)]
-            + [User.municipalities.through(user_id=lead.pk, municipality_id=team.municipality_id)
-               for lead, team in zip(leads, teams)], batch_size=5000)
+        staff = build_staff(municipalities, managers_count)
+        managers, team_of_manager = staff["managers"], staff["team_of_manager"]
 
         # Clients: manager n gets clients n, n + managers, …; 95% on benefit, 71% of those 2+ years.
         spell_starts = []
@@ -172,7 +170,35 @@ def _populate(clients: int, seed: int, today: date) -> dict:
                     client_rows)
         del client_rows
         client_ids = list(Client.objects.order_by("id").values_list("id", flat=True))
-    timings["clients_seconds"] = time.perf_counter() - started
+    clients_seconds = time.perf_counter() - started
+    built = populate_activity(rng, today, client_ids, spell_starts, staff, municipalities)
+    built["build_seconds"] = {"clients_seconds": round(clients_seconds, 1), **built["build_seconds"]}
+    return {"clients": clients, **built}
+
+
+def populate_activity(rng: random.Random, today: date, client_ids: list[int], spell_starts: list[int], staff: dict,
+                      municipalities: list) -> dict:
+    """Contacts, measurements, plans, contact-rhythm rules, an FIP-style group and an open campaign for clients
+    assigned by position (client i belongs to manager i % managers, see ``build_staff``); ``spell_starts`` are
+    the ordinals of their running spells' start, 0 for none. VACUUM ANALYZE on PostgreSQL afterwards."""
+    from django.db import connection, transaction
+
+    from kansrijk.core.bulk import paused_gc, secondary_indexes_deferred
+    from kansrijk.diagnosis.models import Intake, LadderMeasurement, LadderStep, ZrmMeasurement
+    from kansrijk.inview.models import (
+        Campaign,
+        CampaignInvitation,
+        ClientSegment,
+        Contact,
+        ContactRhythmRule,
+        Segment,
+        Segmentation,
+    )
+    from kansrijk.trajectories.models import Plan
+
+    managers, leads, team_of_manager = staff["managers"], staff["leads"], staff["team_of_manager"]
+    managers_count = len(managers)
+    timings = {}
 
     # Contacts, bucketed per day so they go in in date order, with compact arrays (8 bytes a contact).
     started = time.perf_counter()
@@ -274,7 +300,7 @@ def _populate(clients: int, seed: int, today: date) -> dict:
         if connection.vendor == "postgresql":
             cursor.execute("VACUUM ANALYZE")
     timings["analyze_seconds"] = time.perf_counter() - started
-    return {"clients": clients, "client_managers": managers_count, "teams": teams_count,
+    return {"client_managers": managers_count, "teams": len(staff["teams"]),
             "contacts": total_contacts, "measurements": measurements,
             "build_seconds": {k: round(v, 1) for k, v in timings.items()},
             "manager_ids": manager_ids, "lead_ids": [lead.pk for lead in leads]}

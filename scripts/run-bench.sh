@@ -1,19 +1,18 @@
 #!/usr/bin/env bash
-# The benchmarks on SQLite and on a throwaway PostgreSQL: the import at national scale (400,000 clients) and the
-# catalogue search with ~9,600 shared approaches, the worklist, and recommending approaches from a 1,000-entry menukaart.
+# `make bench`: every benchmark on SQLite and then on a throwaway PostgreSQL, each against one national-scale dataset
+# built once per engine (benchmarks/run.py), then benchmarks/report.py merges both into
+# benchmarks/results/latest.json and writes the table into docs/performance.md.
+# CLIENTS (default 400000) and REPEATS (default 3) override the scale and the runs per figure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mkdir -p benchmarks/results
 CLIENTS=${CLIENTS:-400000}
-env -u DATABASE_URL .venv/bin/python benchmarks/bench_import.py --clients "$CLIENTS" --out benchmarks/results/import-sqlite.json
-scripts/with-postgres.sh .venv/bin/python benchmarks/bench_import.py --clients "$CLIENTS" --out benchmarks/results/import-postgresql.json
-env -u DATABASE_URL .venv/bin/python benchmarks/bench_catalogue.py --out benchmarks/results/catalogue-sqlite.json
-scripts/with-postgres.sh .venv/bin/python benchmarks/bench_catalogue.py --out benchmarks/results/catalogue-postgresql.json
-env -u DATABASE_URL .venv/bin/python benchmarks/bench_worklist.py --clients "$CLIENTS" --out benchmarks/results/worklist-sqlite.json
-scripts/with-postgres.sh .venv/bin/python benchmarks/bench_worklist.py --clients "$CLIENTS" --out benchmarks/results/worklist-postgresql.json
-env -u DATABASE_URL .venv/bin/python benchmarks/bench_recommend.py --out benchmarks/results/recommend-sqlite.json
-scripts/with-postgres.sh .venv/bin/python benchmarks/bench_recommend.py --out benchmarks/results/recommend-postgresql.json
-env -u DATABASE_URL .venv/bin/python benchmarks/bench_caseload_analysis.py --out benchmarks/results/caseload-analysis-sqlite.json
-scripts/with-postgres.sh .venv/bin/python benchmarks/bench_caseload_analysis.py --out benchmarks/results/caseload-analysis-postgresql.json
-env -u DATABASE_URL .venv/bin/python benchmarks/bench_selection.py --clients "$CLIENTS" --out benchmarks/results/selection-sqlite.json
-scripts/with-postgres.sh .venv/bin/python benchmarks/bench_selection.py --clients "$CLIENTS" --out benchmarks/results/selection-postgresql.json
+REPEATS=${REPEATS:-3}
+PY=$(pwd)/.venv/bin/python
+mkdir -p benchmarks/.cache benchmarks/results
+rm -f benchmarks/.cache/engine-sqlite.json benchmarks/.cache/engine-postgresql.json
+env -u DATABASE_URL "$PY" benchmarks/run.py --engine-label sqlite --clients "$CLIENTS" --repeats "$REPEATS" \
+  --out benchmarks/.cache/engine-sqlite.json
+scripts/with-postgres.sh "$PY" benchmarks/run.py --engine-label postgresql --clients "$CLIENTS" --repeats "$REPEATS" \
+  --out benchmarks/.cache/engine-postgresql.json
+"$PY" benchmarks/report.py benchmarks/.cache/engine-sqlite.json benchmarks/.cache/engine-postgresql.json \
+  --out benchmarks/results/latest.json --doc docs/performance.md
