@@ -206,6 +206,19 @@ class ReferralForm(AccessibleForm):
             del self.fields["goals"]
 
 
+class _OwnIds:
+    """A form that shares its page with another form of the same field names (the trajectory page's pause and end
+    forms both have a reason and a note; the referral page's accept and decline forms both have a note). Its own id
+    prefix keeps the ids unique, so each label, help text and error link points at this form's field and not at
+    the first element of that id on the page. The field names stay the same."""
+
+    id_prefix = "id"
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
 class AcceptForm(AccessibleForm):
     accepted_on = forms.DateField(label=_("Geaccepteerd op"), widget=DATE, error_messages=DATE_ERRORS,
                                   initial=timezone.localdate)
@@ -214,7 +227,9 @@ class AcceptForm(AccessibleForm):
     note = forms.CharField(label=_("Toelichting"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class DeclineForm(AccessibleForm):
+class DeclineForm(_OwnIds, AccessibleForm):
+    id_prefix = "afwijzen"
+
     reason = forms.ChoiceField(label=_("Reden van afwijzing"), choices=codes.DeclineReason.choices,
                                widget=forms.RadioSelect,
                                error_messages={"required": _("Kies de reden van de afwijzing.")})
@@ -223,7 +238,9 @@ class DeclineForm(AccessibleForm):
                            help_text=_("Bijvoorbeeld: wat zou wel passen?"))
 
 
-class WithdrawForm(AccessibleForm):
+class WithdrawForm(_OwnIds, AccessibleForm):
+    id_prefix = "intrekken"
+
     note = forms.CharField(label=_("Reden van intrekken"), required=False, max_length=500)
 
 
@@ -282,7 +299,9 @@ class ReportForm(AccessibleForm):
                 self.add_error(name if name in self.fields else None, message)
 
 
-class PauseForm(AccessibleForm):
+class PauseForm(_OwnIds, AccessibleForm):
+    id_prefix = "pauze"
+
     starts_on = forms.DateField(label=_("Pauze vanaf"), widget=DATE, error_messages=DATE_ERRORS)
     until = forms.DateField(label=_("Tot en met"), required=False, widget=DATE, error_messages=DATE_ERRORS,
                             help_text=_("Leeg als nog niet bekend is wanneer het traject verdergaat."))
@@ -291,11 +310,15 @@ class PauseForm(AccessibleForm):
                            help_text=_("Kort en zonder medische details."))
 
 
-class ResumeForm(AccessibleForm):
+class ResumeForm(_OwnIds, AccessibleForm):
+    id_prefix = "hervatten"
+
     until = forms.DateField(label=_("Laatste dag van de pauze"), widget=DATE, error_messages=DATE_ERRORS)
 
 
-class EndForm(AccessibleForm):
+class EndForm(_OwnIds, AccessibleForm):
+    id_prefix = "einde"
+
     end_on = forms.DateField(label=_("Einddatum"), widget=DATE, error_messages=DATE_ERRORS,
                              initial=timezone.localdate)
     reason = forms.ChoiceField(label=_("Reden einde"), choices=[("", _("Kies…"))] + codes.EndReason.choices,
