@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "kansrijk.trajectories",
     "kansrijk.matching",
     "kansrijk.monitoring",
+    "kansrijk.privacy",
 ]
 
 MIDDLEWARE = [
@@ -241,6 +242,11 @@ KANSRIJK_NAZORG_MONTHS = tuple(int(m) for m in os.environ.get("KANSRIJK_NAZORG_M
 
 # Access records outside one's own caseload above this count in the report window flag a user for review.
 KANSRIJK_ACCESS_REPORT_MIN = int(os.environ.get("KANSRIJK_ACCESS_REPORT_MIN", "25"))
+
+# The key of the pseudonyms in analysis exports (HMAC-SHA256 over the client's internal id). Deliberately not in the
+# database and not the SECRET_KEY: whoever holds a database copy and the exports still cannot link them back. Required
+# when a real SECRET_KEY is set (production); on a development key a derived development key is used, with a warning.
+PSEUDONYMISATION_KEY = os.environ.get("PSEUDONYMISATION_KEY", "")
 
 LOGGING = {
     "version": 1,

@@ -120,3 +120,13 @@ SEES_REFERRALS = SEES_TRAJECTORIES | DELIVERS_TRAJECTORIES
 RECORDS_TRAJECTORY_PROGRESS = frozenset({Role.KLANTMANAGER, Role.AANBIEDER})
 # Aftercare (nazorg) after outflow is the client manager's.
 FOLLOWS_AFTERCARE = frozenset({Role.KLANTMANAGER})
+# Privacy operations (AVG). An access request (inzageverzoek, art. 15) is answered with the client's whole file,
+# special categories included, across every team: that is the privacy desk's job, which in Kansrijk is the functional
+# administrator's (already the one role that reads the access log across the municipality). A team lead is not given
+# it: the team lead may not read health or addiction (SEES_HEALTH), and an access request must not become a way round.
+HANDLES_ACCESS_REQUESTS = frozenset({Role.BEHEERDER})
+# Retention periods per record type and the job that applies them: the administrator, as the brief assigns retention.
+MANAGES_RETENTION = ADMINISTERS
+# Person-level pseudonymised exports for analysis: only the policy analyst (bound by a confidentiality agreement;
+# every export is logged with its purpose). Narrower than SEES_AGGREGATES: the rows are per person, not counts.
+EXPORTS_PSEUDONYMISED = frozenset({Role.BELEIDSMEDEWERKER})

@@ -19,4 +19,6 @@ def capabilities(request):
         "matching_list": user.has_role(roles.MATCHES_VACANCIES),
         "select_candidates": user.has_role(roles.SELECTS_CANDIDATES),
         "deliver": user.has_role(roles.DELIVERS_TRAJECTORIES),
+        "access_requests": user.has_role(roles.HANDLES_ACCESS_REQUESTS),
+        "pseudonymised_export": user.has_role(roles.EXPORTS_PSEUDONYMISED),
     }}

@@ -273,6 +273,15 @@ MATRIX = {
     "api:me": (api(ALL), None),
     "api:team-list": (api(ALL), None),
     "api:team-detail": (api(ALL), "team"),
+    # Privacy operations: access requests (the whole file, every team) for the privacy desk, retention for the
+    # administrator, person-level pseudonymised exports for the analyst only. Posts without input are refused (400).
+    "privacy:access-request": (web(roles.HANDLES_ACCESS_REQUESTS), None),
+    "privacy:access-request-client": (web(roles.HANDLES_ACCESS_REQUESTS), CLIENT),
+    "privacy:retention": (web(roles.MANAGES_RETENTION), None),
+    "privacy:retention-dry-run": (web(roles.MANAGES_RETENTION, ok=302, method="post"), None),
+    "privacy:pseudonymised-export": (web(roles.EXPORTS_PSEUDONYMISED), None),
+    "api:client-access-request-export": (api(roles.HANDLES_ACCESS_REQUESTS, ok=400, method="post"), CLIENT),
+    "api:pseudonymised-export": (api(roles.EXPORTS_PSEUDONYMISED, ok=400, method="post"), None),
     # The schema and its viewers hold no personal data; they are public like Open Zaak's.
     "api:schema": (api(ALL, anon=200), None),
     "api:api-docs": (api(ALL, anon=200), None),

@@ -11,7 +11,6 @@ code that differs per vacancy (``anonymous_code``) and the factors, which hold n
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -25,6 +24,7 @@ from kansrijk.accounts import roles
 from kansrijk.accounts.roles import Role
 from kansrijk.audit.services import log_bulk_access_by_ids
 from kansrijk.caseload.models import Client
+from kansrijk.core.pseudonyms import keyed_digest
 from kansrijk.diagnosis.models import Intake, LadderMeasurement
 from kansrijk.diagnosis.selectors import current
 
@@ -218,8 +218,7 @@ def consented_ids(client_ids) -> set[int]:
 def anonymous_code(vacancy_id: int, client_id: int) -> str:
     """A candidate's code on one vacancy's list: derived with a keyed hash, so it is neither the client number nor
     the id, cannot be reversed without the server's key, and differs per vacancy so two lists cannot be linked."""
-    digest = hmac.new(settings.SECRET_KEY.encode(), f"kandidaat:{vacancy_id}:{client_id}".encode(),
-                      hashlib.sha256).hexdigest()
+    digest = keyed_digest(settings.SECRET_KEY.encode(), "kandidaat", vacancy_id, client_id)
     return f"K-{digest[:8].upper()}"
 
 
