@@ -38,6 +38,8 @@ def problem_details_handler(exc, context):
     }
     if invalid_params:
         problem["invalidParams"] = invalid_params
+    # Extension members (RFC 9457 §3.2) an exception carries, e.g. the current version in a 409 of a stale edit.
+    problem.update(getattr(exc, "problem_members", None) or {})
     headers = {k: v for k, v in response.items() if k in ("WWW-Authenticate", "Retry-After", "Allow")}
     return Response(problem, status=response.status_code, headers=headers, content_type="application/problem+json")
 

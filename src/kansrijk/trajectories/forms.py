@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy as _
 
 from kansrijk.catalogue.forms import AccessibleForm
 from kansrijk.catalogue.models import LocalOffer
-from kansrijk.core.ids import MAX_ID
 
 from . import codes
 from .models import AgreedHow, GoalKind, Owner
@@ -34,7 +33,8 @@ class PlanTextForm(AccessibleForm):
                                 widget=forms.Textarea(attrs={"rows": 3}))
     ambition = forms.CharField(label=_("Wat wil de cliënt bereiken"), required=False,
                                help_text=_("In de woorden van de cliënt."), widget=forms.Textarea(attrs={"rows": 3}))
-    previous = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1, max_value=MAX_ID)
+    # The version the edit started from (optimistic locking): empty only for the first plan.
+    based_on_version = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1, max_value=32767)
 
 
 class GoalRow(forms.Form):
@@ -83,10 +83,10 @@ class PlanForms:
     """The four parts of the plan form together: bound or prefilled, validated, turned into a ``PlanInput``, and
     given the service's errors back next to the right row and field."""
 
-    def __init__(self, data=None, *, initial: PlanInput | None = None, previous_pk: int | None = None):
+    def __init__(self, data=None, *, initial: PlanInput | None = None, based_on_version: int | None = None):
         initial = initial or PlanInput(goals=[])
         self.text = PlanTextForm(data, initial={"situation": initial.situation, "ambition": initial.ambition,
-                                                "previous": previous_pk})
+                                                "based_on_version": based_on_version})
         self.goals = GoalFormSet(data, prefix="doel", initial=[
             {"kind": g.kind, "description": g.description, "target": g.target, "due_on": g.due_on,
              "parent": g.parent} for g in initial.goals])

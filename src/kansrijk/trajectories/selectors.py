@@ -3,7 +3,7 @@ queries, and what the worklist needs to know (whether a client has a plan)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 
 from django.core.cache import cache
@@ -56,6 +56,61 @@ def as_input(plan: Plan) -> PlanInput:
                  for action in plan.actions.all()],
         agreements=[agreement.text for agreement in plan.agreements.all()],
     )
+
+
+@dataclass
+class PlanChange:
+    part: str
+    added: list[str]
+    removed: list[str]
+
+
+def _plan_lines(plan: Plan | None) -> dict[str, list[str]]:
+    if plan is None:
+        return {}
+    goals = list(plan.goals.all())
+    numbers = {goal.pk: goal.position for goal in goals}
+
+    def goal_line(goal):
+        line = f"{goal.get_kind_display()}: {goal.description}"
+        if goal.parent_id:
+            line += " " + gettext("(bij doel %(n)d)") % {"n": numbers[goal.parent_id]}
+        if goal.target:
+            line += f" — {goal.target}"
+        return line + (f" — {goal.due_on:%d-%m-%Y}" if goal.due_on else "")
+
+    def action_line(action):
+        who = action.get_owner_display() + (f" ({action.owner_name})" if action.owner_name else "")
+        line = f"{action.description} — {who} — {action.due_on:%d-%m-%Y}"
+        if action.goal_id:
+            line += " " + gettext("(voor doel %(n)d)") % {"n": numbers[action.goal_id]}
+        return line + (" — " + gettext("gedaan") if action.done else "")
+
+    return {"situation": [plan.situation] if plan.situation else [],
+            "ambition": [plan.ambition] if plan.ambition else [],
+            "goals": [goal_line(goal) for goal in goals],
+            "actions": [action_line(action) for action in plan.actions.all()],
+            "agreements": [agreement.text for agreement in plan.agreements.all()]}
+
+
+PLAN_PARTS = [("situation", gettext_noop("Waar staat de cliënt nu")),
+              ("ambition", gettext_noop("Wat wil de cliënt bereiken")),
+              ("goals", gettext_noop("Doelen")), ("actions", gettext_noop("Wie doet wat, en wanneer")),
+              ("agreements", gettext_noop("Afspraken"))]
+
+
+def plan_changes(base: Plan | None, newer: Plan) -> list[PlanChange]:
+    """What ``newer`` changed compared with ``base`` (the version an edit started from; None if it started from no
+    plan), per part of the plan as lines a client manager can compare with their own input: what is new or changed,
+    and what is gone or changed. Both plans must come from ``plan_versions`` (prefetched contents)."""
+    old, new = _plan_lines(base), _plan_lines(newer)
+    changes = []
+    for key, label in PLAN_PARTS:
+        before, after = old.get(key, []), new.get(key, [])
+        added, removed = [line for line in after if line not in before], [line for line in before if line not in after]
+        if added or removed:
+            changes.append(PlanChange(part=gettext(label), added=added, removed=removed))
+    return changes
 
 
 def plans_count() -> int:

@@ -1,5 +1,6 @@
-"""Writing plans of action. A save is always a new version built on the latest one; nothing is edited in place
-except the client's agreement, which is recorded once on the version it concerns."""
+"""Writing plans of action. A save is always a new version built on the latest one, and only on the version the
+editor started from (optimistic locking: a stale edit is a ``PlanConflict``, never a lost update); nothing is edited
+in place except the client's agreement, which is recorded once on the version it concerns."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from kansrijk.accounts import roles
@@ -106,60 +107,98 @@ def _validate(plan: PlanInput) -> dict[str, str]:
     return errors
 
 
-def save_plan(*, client: Client, by: User, plan: PlanInput, previous: Plan | None = None) -> Plan:
-    """Save a new version of the client's plan. ``previous`` is the version it was based on; if someone saved a newer
-    one in the meantime, nothing is saved (their work is not overwritten)."""
+class PlanConflict(Exception):
+    """Someone saved a newer version of the plan after the one this edit (or agreement) was based on: nothing was
+    saved, so their work is not overwritten. ``latest`` is the version that is current now."""
+
+    def __init__(self, *, latest: Plan, based_on_version: int | None):
+        self.latest, self.based_on_version = latest, based_on_version
+        super().__init__(f"Het plan van aanpak is intussen gewijzigd (nu versie {latest.version}); uw wijziging "
+                         f"was gebaseerd op {f'versie {based_on_version}' if based_on_version else 'geen plan'}.")
+
+
+def _latest_version(client: Client) -> Plan | None:
+    return Plan.objects.filter(client=client).select_related("created_by").order_by("-version").first()
+
+
+def save_plan(*, client: Client, by: User, plan: PlanInput, based_on_version: int | None) -> Plan:
+    """Save a new version of the client's plan (optimistic locking). ``based_on_version`` is the version the edit
+    started from, ``None`` only for the very first plan. If the latest version is another one, someone saved in the
+    meantime: nothing is saved and ``PlanConflict`` says who and when, so their work is not silently overwritten.
+
+    Two saves racing on the same base are serialised by locking the latest version's row; the first plan has no row
+    to lock, and there (and as a backstop everywhere) the unique (client, version) constraint makes the loser fail,
+    which is reported as the same conflict."""
     _check(by, client)
     errors = _validate(plan)
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
-        latest = Plan.objects.select_for_update().filter(client=client).order_by("-version").first()
-        if (previous.pk if previous else None) != (latest.pk if latest else None):
-            raise ValidationError({"previous": "Er is intussen een nieuwere versie van dit plan opgeslagen. Open de "
-                                               "nieuwste versie en voer uw wijzigingen daarin opnieuw in."})
-        saved = Plan.objects.create(client=client, version=(latest.version + 1) if latest else 1, previous=latest,
-                                    situation=plan.situation.strip(), ambition=plan.ambition.strip(), created_by=by)
-        goals = PlanGoal.objects.bulk_create(
-            PlanGoal(plan=saved, position=number, kind=goal.kind, description=goal.description.strip(),
-                     target=goal.target.strip(), due_on=goal.due_on)
-            for number, goal in enumerate(plan.goals, start=1))
-        by_number = {goal.position: goal for goal in goals}
-        subgoals = []
-        for goal, data in zip(goals, plan.goals, strict=True):
-            if data.parent is not None:
-                goal.parent = by_number[data.parent]
-                subgoals.append(goal)
-        PlanGoal.objects.bulk_update(subgoals, ["parent"])
-        PlanAction.objects.bulk_create(
-            PlanAction(plan=saved, position=number, description=action.description.strip(), owner=action.owner,
-                       owner_name=action.owner_name.strip(), due_on=action.due_on, done=action.done,
-                       goal=by_number.get(action.goal))
-            for number, action in enumerate(plan.actions, start=1))
-        PlanAgreement.objects.bulk_create(
-            PlanAgreement(plan=saved, position=number, text=text.strip())
-            for number, text in enumerate(plan.agreements, start=1))
+    try:
+        with transaction.atomic():
+            latest = Plan.objects.select_for_update().filter(client=client).order_by("-version").first()
+            current = latest.version if latest else None
+            if based_on_version != current:
+                if based_on_version is not None and (current is None or based_on_version > current):
+                    raise ValidationError({"based_on_version": f"Versie {based_on_version} van dit plan bestaat "
+                                                               f"niet."})
+                raise PlanConflict(latest=_latest_version(client), based_on_version=based_on_version)
+            saved = _create_version(client, by, plan, latest)
+    except IntegrityError:
+        latest = _latest_version(client)
+        if latest is None or latest.version == based_on_version:
+            raise
+        raise PlanConflict(latest=latest, based_on_version=based_on_version) from None
+    return saved
+
+
+def _create_version(client: Client, by: User, plan: PlanInput, latest: Plan | None) -> Plan:
+    saved = Plan.objects.create(client=client, version=(latest.version + 1) if latest else 1, previous=latest,
+                                situation=plan.situation.strip(), ambition=plan.ambition.strip(), created_by=by)
+    goals = PlanGoal.objects.bulk_create(
+        PlanGoal(plan=saved, position=number, kind=goal.kind, description=goal.description.strip(),
+                 target=goal.target.strip(), due_on=goal.due_on)
+        for number, goal in enumerate(plan.goals, start=1))
+    by_number = {goal.position: goal for goal in goals}
+    subgoals = []
+    for goal, data in zip(goals, plan.goals, strict=True):
+        if data.parent is not None:
+            goal.parent = by_number[data.parent]
+            subgoals.append(goal)
+    PlanGoal.objects.bulk_update(subgoals, ["parent"])
+    PlanAction.objects.bulk_create(
+        PlanAction(plan=saved, position=number, description=action.description.strip(), owner=action.owner,
+                   owner_name=action.owner_name.strip(), due_on=action.due_on, done=action.done,
+                   goal=by_number.get(action.goal))
+        for number, action in enumerate(plan.actions, start=1))
+    PlanAgreement.objects.bulk_create(
+        PlanAgreement(plan=saved, position=number, text=text.strip())
+        for number, text in enumerate(plan.agreements, start=1))
     return saved
 
 
 def record_agreement(*, plan: Plan, by: User, agreed_on: date, how: str, note: str = "") -> Plan:
-    """Record that the client agreed to this version of the plan: when and how."""
+    """Record that the client agreed to this version of the plan: when and how. The version is locked and read again
+    first: a version saved meanwhile (the client would agree to an outdated plan) is a ``PlanConflict``, and a second
+    submit does not overwrite the first agreement. ``save_plan`` locks the same row, so the two cannot interleave."""
     _check(by, plan.client)
-    errors = {}
-    if plan.agreed_on is not None:
-        errors["agreed_on"] = "De cliënt is al akkoord gegaan met deze versie."
-    elif Plan.objects.filter(client_id=plan.client_id, version__gt=plan.version).exists():
-        errors["agreed_on"] = "Er is een nieuwere versie; de cliënt gaat akkoord met de nieuwste."
-    elif agreed_on > timezone.localdate():
-        errors["agreed_on"] = "De datum van akkoord kan niet in de toekomst liggen."
-    elif agreed_on < timezone.localtime(plan.created_at).date():
-        errors["agreed_on"] = "De datum van akkoord ligt voor de datum waarop deze versie is opgesteld."
-    if how not in AgreedHow.values:
-        errors["how"] = "Kies hoe de cliënt akkoord is gegaan."
-    if errors:
-        raise ValidationError(errors)
-    plan.agreed_on, plan.agreed_how, plan.agreement_note = agreed_on, how, note.strip()[:300]
-    plan.save(update_fields=["agreed_on", "agreed_how", "agreement_note"])
+    with transaction.atomic():
+        locked = Plan.objects.select_for_update().get(pk=plan.pk)
+        newer = _latest_version(plan.client)
+        if newer is not None and newer.version > locked.version:
+            raise PlanConflict(latest=newer, based_on_version=locked.version)
+        errors = {}
+        if locked.agreed_on is not None:
+            errors["agreed_on"] = "De cliënt is al akkoord gegaan met deze versie."
+        elif agreed_on > timezone.localdate():
+            errors["agreed_on"] = "De datum van akkoord kan niet in de toekomst liggen."
+        elif agreed_on < timezone.localtime(locked.created_at).date():
+            errors["agreed_on"] = "De datum van akkoord ligt voor de datum waarop deze versie is opgesteld."
+        if how not in AgreedHow.values:
+            errors["how"] = "Kies hoe de cliënt akkoord is gegaan."
+        if errors:
+            raise ValidationError(errors)
+        plan.agreed_on, plan.agreed_how, plan.agreement_note = agreed_on, how, note.strip()[:300]
+        plan.save(update_fields=["agreed_on", "agreed_how", "agreement_note"])
     return plan
 
 

@@ -73,19 +73,19 @@ def plan(request, pk: int):
 @require_http_methods(["GET", "POST"])
 @role_required(roles.MAKES_PLANS)
 def plan_edit(request, pk: int):
-    """A new version, filled in from the latest (or empty for the first plan)."""
+    """A new version, filled in from the latest (or empty for the first plan). The form carries the version it
+    started from; if someone saved another version meanwhile, nothing is saved and the form comes back (409) with
+    the user's input and what the other version changed."""
     client = client_or_404(request, pk)
     latest = selectors.latest_plan(client)
     if request.method == "POST":
         forms = PlanForms(request.POST)
         if forms.is_valid():
-            previous = None
-            previous_pk = forms.text.cleaned_data.get("previous")
-            if previous_pk:
-                previous = selectors.plan_versions(client).filter(pk=previous_pk).first()
             try:
                 saved = services.save_plan(client=client, by=request.user, plan=forms.plan_input(),
-                                           previous=previous)
+                                           based_on_version=forms.text.cleaned_data["based_on_version"])
+            except services.PlanConflict as conflict:
+                return _plan_conflict(request, client, conflict)
             except ValidationError as exc:
                 forms.apply_errors(exc)
             else:
@@ -94,10 +94,40 @@ def plan_edit(request, pk: int):
                 return redirect("trajectories:plan", pk=client.pk)
     else:
         forms = PlanForms(initial=selectors.as_input(latest) if latest else None,
-                          previous_pk=latest.pk if latest else None)
+                          based_on_version=latest.version if latest else None)
     log_access(user=request.user, client=client, view="plan_bewerken")
     return render(request, "trajectories/plan_form.html", {"client": client, "forms": forms, "latest": latest},
                   status=400 if request.method == "POST" else 200)
+
+
+def _conflict_message(user, conflict: services.PlanConflict) -> str:
+    latest = conflict.latest
+    saved_at = timezone.localtime(latest.created_at)
+    when = (_("om %(time)s") % {"time": f"{saved_at:%H:%M}"} if saved_at.date() == timezone.localdate()
+            else _("op %(date)s om %(time)s") % {"date": f"{saved_at:%d-%m-%Y}", "time": f"{saved_at:%H:%M}"})
+    who = (_("uzelf (in een ander venster of tabblad)") if latest.created_by_id == user.pk
+           else str(latest.created_by))
+    return _("Dit plan van aanpak is intussen gewijzigd door %(who)s %(when)s (versie %(version)d).") % {
+        "who": who, "when": when, "version": latest.version}
+
+
+def _plan_conflict(request, client, conflict: services.PlanConflict):
+    """The form again with exactly what the user typed, now based on the newest version, beside what that version
+    changed: they carry over what they want to keep and save again. Nothing of either person's work is lost."""
+    data = request.POST.copy()
+    data["based_on_version"] = str(conflict.latest.version)
+    forms = PlanForms(data)
+    forms.is_valid()
+    versions = {plan.version: plan for plan in selectors.plan_versions(client).filter(
+        version__in=[v for v in (conflict.based_on_version, conflict.latest.version) if v])}
+    latest = versions[conflict.latest.version]
+    log_access(user=request.user, client=client, view="plan_bewerken")
+    return render(request, "trajectories/plan_form.html", {
+        "client": client, "forms": forms, "latest": latest,
+        "conflict": {"message": _conflict_message(request.user, conflict), "latest": latest,
+                     "based_on_version": conflict.based_on_version,
+                     "changes": selectors.plan_changes(versions.get(conflict.based_on_version), latest)},
+    }, status=409)
 
 
 @require_POST
@@ -106,16 +136,24 @@ def plan_agree(request, pk: int, plan_pk: int):
     client = client_or_404(request, pk)
     version = _version_or_404(client, plan_pk)
     form = AgreementForm(request.POST)
+    status = 400
     if form.is_valid():
         try:
             services.record_agreement(plan=version, by=request.user, agreed_on=form.cleaned_data["agreed_on"],
                                       how=form.cleaned_data["how"], note=form.cleaned_data["note"])
+        except services.PlanConflict as conflict:
+            # The client would agree to an outdated version: say so, and show the newest one to agree to.
+            form.add_error(None, _conflict_message(request.user, conflict) + " " + _(
+                "Het akkoord is niet vastgelegd: de cliënt gaat akkoord met de nieuwste versie. Bespreek die met de "
+                "cliënt en leg daar het akkoord vast."))
+            status = 409
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
             messages.success(request, _("Het akkoord van de cliënt is vastgelegd."))
             return redirect("trajectories:plan", pk=client.pk)
-    return _overview(request, client, shown=version, agreement_form=form, status=400)
+    # After a conflict the page shows the newest version, with the user's date and manner kept in its form.
+    return _overview(request, client, shown=None if status == 409 else version, agreement_form=form, status=status)
 
 
 @role_required(roles.SEES_PLANS)

@@ -363,7 +363,7 @@ def campaign(world):
 @pytest.fixture
 def plan(world):
     return save_plan(client=world.own, by=world.users["klantmanager"], plan=PlanInput(
-        goals=[GoalInput(description="Werk vinden", due_on=date(2027, 6, 1))]))
+        goals=[GoalInput(description="Werk vinden", due_on=date(2027, 6, 1))]), based_on_version=None)
 
 
 @pytest.fixture

@@ -64,13 +64,32 @@ class PlanInputSerializer(serializers.Serializer):
     actions = ActionInputSerializer(many=True, required=False, default=list, max_length=60)
     agreements = serializers.ListField(child=serializers.CharField(allow_blank=True), required=False, default=list,
                                        max_length=30)
-    previous = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1,
-                                        max_value=2**63 - 1,
-                                        help_text="Id van de versie waarop deze is gebaseerd (leeg voor het eerste "
-                                                  "plan). Is er intussen een nieuwere, dan wordt niets opgeslagen.")
+    based_on_version = serializers.IntegerField(
+        allow_null=True, min_value=1, max_value=32767,
+        help_text="Optimistische vergrendeling: het versienummer (``version``) waarop deze wijziging is gebaseerd, "
+                  "null voor het allereerste plan. Verplicht. Is er intussen een nieuwere versie opgeslagen, dan "
+                  "wordt niets opgeslagen en is het antwoord 409 Conflict (problem details met currentVersion).")
 
 
 class AgreementInputSerializer(serializers.Serializer):
     agreed_on = serializers.DateField()
     how = serializers.ChoiceField(choices=AgreedHow.choices)
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
+
+
+class PlanConflictSerializer(serializers.Serializer):
+    """The 409 problem details of a stale plan edit or agreement (RFC 9457 with extension members)."""
+
+    type = serializers.CharField()
+    code = serializers.CharField(help_text="``plan_conflict``")
+    title = serializers.CharField()
+    status = serializers.IntegerField()
+    detail = serializers.CharField()
+    instance = serializers.CharField()
+    basedOnVersion = serializers.IntegerField(allow_null=True,
+                                              help_text="De versie waarop het verzoek was gebaseerd.")
+    currentVersion = serializers.IntegerField(help_text="De nieuwste versie nu: haal die op, neem de wijzigingen "
+                                                        "over en stuur opnieuw met based_on_version gelijk hieraan.")
+    currentId = serializers.IntegerField(help_text="Id van de nieuwste versie.")
+    changedBy = serializers.CharField(help_text="Wie de nieuwste versie opsloeg.")
+    changedAt = serializers.DateTimeField(help_text="Wanneer de nieuwste versie is opgeslagen.")

@@ -6,7 +6,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 
 from kansrijk.accounts import roles
@@ -17,7 +17,26 @@ from kansrijk.diagnosis.api.viewsets import CLIENT_PARAMETER, ClientNestedViewSe
 from .. import selectors, services
 from ..models import Plan
 from ..pdf import render_plan
-from .serializers import AgreementInputSerializer, PlanInputSerializer, PlanSerializer
+from .serializers import AgreementInputSerializer, PlanConflictSerializer, PlanInputSerializer, PlanSerializer
+
+
+class PlanConflictError(APIException):
+    """A stale edit or agreement: 409 problem details naming the current version, so the client can fetch it,
+    merge and send again with ``based_on_version`` set to it."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "plan_conflict"
+    default_detail = "Het plan van aanpak is intussen gewijzigd."
+
+    def __init__(self, conflict: services.PlanConflict):
+        latest = conflict.latest
+        super().__init__(f"Het plan van aanpak is intussen gewijzigd door {latest.created_by} (versie "
+                         f"{latest.version}). Er is niets opgeslagen. Haal versie {latest.version} op, neem de "
+                         f"wijzigingen over en stuur opnieuw met based_on_version={latest.version}.")
+        self.problem_members = {"basedOnVersion": conflict.based_on_version, "currentVersion": latest.version,
+                                "currentId": latest.pk, "changedBy": str(latest.created_by),
+                                "changedAt": latest.created_at.isoformat()}
+
 
 SeesPlans = role_permission(roles.SEES_PLANS, "SeesPlans")
 MakesPlans = role_permission(roles.MAKES_PLANS, "MakesPlans")
@@ -27,9 +46,16 @@ MakesPlans = role_permission(roles.MAKES_PLANS, "MakesPlans")
     list=extend_schema(summary="Alle versies van het plan van aanpak, nieuwste eerst (legt een inzage vast)",
                        parameters=[CLIENT_PARAMETER]),
     retrieve=extend_schema(summary="Eén versie van het plan van aanpak", parameters=[CLIENT_PARAMETER]),
-    create=extend_schema(summary="Een nieuwe versie van het plan opslaan (doelen, acties, afspraken)",
-                         parameters=[CLIENT_PARAMETER], request=PlanInputSerializer,
-                         responses={201: PlanSerializer}),
+    create=extend_schema(
+        summary="Een nieuwe versie van het plan opslaan (doelen, acties, afspraken)",
+        description="Optimistische vergrendeling: ``based_on_version`` is verplicht en noemt de versie waarop de "
+                    "wijziging is gebaseerd (null voor het eerste plan). Is dat niet meer de nieuwste versie, dan "
+                    "wordt niets opgeslagen: 409 Conflict met de nieuwste versie in ``currentVersion``. Haal die op, "
+                    "neem de wijzigingen over en stuur opnieuw. Ontbreekt ``based_on_version``, of noemt het een "
+                    "versie die niet bestaat: 400 met een fout bij dat veld.",
+        parameters=[CLIENT_PARAMETER], request=PlanInputSerializer,
+        responses={201: PlanSerializer, 409: OpenApiResponse(PlanConflictSerializer,
+                                                             description="Er is intussen een nieuwere versie.")}),
 )
 class PlanViewSet(ClientNestedViewSet):
     """The client's plan van aanpak: every version with its goals, actions and agreements. Only the client manager
@@ -60,27 +86,33 @@ class PlanViewSet(ClientNestedViewSet):
     def create(self, request, *args, **kwargs):
         client = self.get_client()
         data = self.parse()
-        previous = None
-        if data["previous"] is not None:
-            previous = selectors.plan_versions(client).filter(pk=data["previous"]).first()
-            if previous is None:
-                raise ValidationError({"previous": ["Deze versie hoort niet bij deze cliënt."]})
         plan_input = services.PlanInput(
             situation=data["situation"], ambition=data["ambition"],
             goals=[services.GoalInput(**goal) for goal in data["goals"]],
             actions=[services.ActionInput(**item) for item in data["actions"]],
             agreements=data["agreements"])
-        saved = call(services.save_plan, client=client, by=request.user, plan=plan_input, previous=previous)
+        try:
+            saved = call(services.save_plan, client=client, by=request.user, plan=plan_input,
+                         based_on_version=data["based_on_version"])
+        except services.PlanConflict as conflict:
+            raise PlanConflictError(conflict) from conflict
         return self.created(selectors.plan_versions(client).get(pk=saved.pk))
 
     @extend_schema(summary="Het akkoord van de cliënt vastleggen (datum en hoe)", parameters=[CLIENT_PARAMETER],
-                   request=AgreementInputSerializer, responses=PlanSerializer)
+                   description="Alleen op de nieuwste versie: is er intussen een nieuwere opgeslagen, dan 409 "
+                               "Conflict (de cliënt zou akkoord gaan met een verouderd plan).",
+                   request=AgreementInputSerializer,
+                   responses={200: PlanSerializer, 409: OpenApiResponse(PlanConflictSerializer,
+                                                                        description="Er is een nieuwere versie.")})
     @action(detail=True, methods=["post"])
     def agreement(self, request, *args, **kwargs):
         plan = self.get_object()
         payload = AgreementInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        call(services.record_agreement, plan=plan, by=request.user, **payload.validated_data)
+        try:
+            call(services.record_agreement, plan=plan, by=request.user, **payload.validated_data)
+        except services.PlanConflict as conflict:
+            raise PlanConflictError(conflict) from conflict
         log_access(user=request.user, client=self.get_client(), view=self.access_view)
         return Response(self.get_serializer(self.get_queryset().get(pk=plan.pk)).data)
 

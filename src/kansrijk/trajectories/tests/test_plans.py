@@ -44,8 +44,9 @@ def a_plan(**extra) -> PlanInput:
 
 
 def save(world, **extra):
+    latest = selectors.latest_plan(world.own)
     return services.save_plan(client=world.own, by=world.users["klantmanager"], plan=a_plan(**extra),
-                              previous=selectors.latest_plan(world.own))
+                              based_on_version=latest.version if latest else None)
 
 
 # --- Services ---------------------------------------------------------------------------------------------------
@@ -72,9 +73,10 @@ def test_every_save_is_a_new_version_and_the_old_one_stays(world):
 def test_a_version_based_on_an_older_one_is_refused(world):
     first = save(world)
     save(world)
-    with pytest.raises(ValidationError) as error:
-        services.save_plan(client=world.own, by=world.users["klantmanager"], plan=a_plan(), previous=first)
-    assert "previous" in error.value.message_dict
+    with pytest.raises(services.PlanConflict) as conflict:
+        services.save_plan(client=world.own, by=world.users["klantmanager"], plan=a_plan(),
+                           based_on_version=first.version)
+    assert (conflict.value.based_on_version, conflict.value.latest.version) == (1, 2)
     assert Plan.objects.count() == 2
 
 
@@ -108,12 +110,13 @@ def test_a_learning_goal_needs_no_date(world):
 @pytest.mark.parametrize("role", [r.value for r in Role if r != Role.KLANTMANAGER])
 def test_only_the_client_manager_writes_plans(world, role):
     with pytest.raises(PermissionDenied):
-        services.save_plan(client=world.own, by=world.users[role], plan=a_plan())
+        services.save_plan(client=world.own, by=world.users[role], plan=a_plan(), based_on_version=None)
 
 
 def test_no_plan_for_a_client_outside_scope(world):
     with pytest.raises(PermissionDenied):
-        services.save_plan(client=world.other_team_client, by=world.users["klantmanager"], plan=a_plan())
+        services.save_plan(client=world.other_team_client, by=world.users["klantmanager"], plan=a_plan(),
+                           based_on_version=None)
 
 
 def test_agreement_is_recorded_once_on_the_latest_version(world):
@@ -125,7 +128,7 @@ def test_agreement_is_recorded_once_on_the_latest_version(world):
     with pytest.raises(ValidationError, match="al akkoord"):
         services.record_agreement(plan=first, by=manager, agreed_on=TODAY, how="gesprek")
     second = save(world)
-    with pytest.raises(ValidationError, match="nieuwere versie"):
+    with pytest.raises(services.PlanConflict):
         services.record_agreement(plan=_unagreed(first), by=manager, agreed_on=TODAY, how="gesprek")
     with pytest.raises(ValidationError) as error:
         services.record_agreement(plan=second, by=manager, agreed_on=TODAY + timedelta(days=1), how="duim")
@@ -146,8 +149,8 @@ def _unagreed(plan):
 # --- Web pages ----------------------------------------------------------------------------------------------------
 
 
-def form_data(goals=(), actions=(), agreements=(), previous=""):
-    data = {"situation": "Wil werken.", "ambition": "Een baan.", "previous": previous}
+def form_data(goals=(), actions=(), agreements=(), based_on_version=""):
+    data = {"situation": "Wil werken.", "ambition": "Een baan.", "based_on_version": based_on_version}
     for prefix, rows, total in (("doel", goals, 4), ("actie", actions, 4), ("afspraak", agreements, 4)):
         data.update({f"{prefix}-TOTAL_FORMS": str(total), f"{prefix}-INITIAL_FORMS": "0",
                      f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "30"})
@@ -203,7 +206,8 @@ def test_a_new_version_starts_from_the_latest_and_the_client_agrees(world, login
     first = save(world)
     browser = login(world.users["klantmanager"])
     html = browser.get(reverse("trajectories:plan-edit", args=[world.own.pk])).content.decode()
-    assert "Werk in de zorg" in html and f'value="{first.pk}"' in html and "Versie 2 van het plan" in html
+    assert "Werk in de zorg" in html and "Versie 2 van het plan" in html
+    assert 'name="based_on_version" value="1"' in html
     response = browser.post(reverse("trajectories:plan-agree", args=[world.own.pk, first.pk]),
                             {"agreed_on": TODAY.isoformat(), "how": "gesprek"})
     assert response.status_code == 302
@@ -293,14 +297,14 @@ def test_plans_through_the_api(world, api_login):
         {"description": "Intake", "kind": "subdoel", "parent": 1}],
         "actions": [{"description": "Aanmelden", "owner": "client", "due_on": LATER.isoformat(), "goal": 1}],
         "agreements": ["Elke twee weken."]}
-    response = manager.post(url, body)
+    response = manager.post(url, {**body, "based_on_version": None})
     assert response.status_code == 201, response.content
     created = response.json()
     assert created["version"] == 1 and created["goals"][1]["parent"] == 1 and created["actions"][0]["goal"] == 1
-    # A second version must say which one it builds on.
+    # Every save must say which version it builds on (null only for the first plan).
     response = manager.post(url, body)
-    assert response.status_code == 400 and response.json()["invalidParams"][0]["name"] == "previous"
-    response = manager.post(url, {**body, "previous": created["id"]})
+    assert response.status_code == 400 and response.json()["invalidParams"][0]["name"] == "based_on_version"
+    response = manager.post(url, {**body, "based_on_version": created["version"]})
     assert response.status_code == 201 and response.json()["version"] == 2
     assert [p["version"] for p in manager.get(url).json()["results"]] == [2, 1]
 
@@ -308,11 +312,11 @@ def test_plans_through_the_api(world, api_login):
     assert manager.post(detail, {"agreed_on": TODAY.isoformat(), "how": "gesprek"}).json()["agreed_how"] == "gesprek"
     pdf = manager.get(reverse("api:client-plans-pdf", kwargs={"client_pk": world.own.pk, "pk": created["id"]}))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
-    bad = manager.post(url, {"goals": [{"description": "", "kind": "doel"}]})
+    bad = manager.post(url, {"goals": [{"description": "", "kind": "doel"}], "based_on_version": 2})
     assert bad.status_code == 400
     names = {p["name"] for p in bad.json()["invalidParams"]}
     assert names == {"goals[0].description", "goals[0].due_on"}
-    assert api_login(world.users["teamleider"]).post(url, body).status_code == 403
+    assert api_login(world.users["teamleider"]).post(url, {**body, "based_on_version": 2}).status_code == 403
     assert api_login(world.users["wijkteammedewerker"]).get(url).status_code == 403
     other = reverse("api:client-plans-list", kwargs={"client_pk": world.other_team_client.pk})
     assert manager.get(other).status_code == 404

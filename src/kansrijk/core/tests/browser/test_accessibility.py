@@ -40,7 +40,7 @@ def filled(world):
                           wishes="Werken in de zorg", dutch_speaking="B1", driving_licence=True)
     plan = trajectory_services.save_plan(client=world.own, by=km, plan=PlanInput(
         goals=[GoalInput(description="Werkervaring opdoen in de zorg", due_on=TODAY + timedelta(days=90))],
-        ambition="Betaald werk in de zorg."))
+        ambition="Betaald werk in de zorg."), based_on_version=None)
     setup = delivery(world)
     trajectory = accepted(world, setup, goals=[plan.goals.get().pk])
     waiting = refer(world, setup, client=team_client(world))
