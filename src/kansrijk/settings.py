@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    "csp",
     "kansrijk.core",
     "kansrijk.accounts",
     "kansrijk.audit",
@@ -63,6 +65,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kansrijk.core.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -133,6 +136,12 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+# axes masks username and address in its log lines ("****"), so failures from one source cannot be told apart from
+# an attack on many accounts; a keyed pseudonym of the two can, and the log still holds neither.
+AXES_CLIENT_STR_CALLABLE = "kansrijk.core.log_privacy.pseudonymous_login_client"
+# django-otp backs off after a wrong code (1, 2, 4, ... seconds): this factor is its default, stated so that nobody
+# switches the throttling off unknowingly (0 would).
+OTP_TOTP_THROTTLE_FACTOR = 1
 
 # Idle timeout: the session expires after this many seconds without a request.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", str(30 * 60)))
@@ -142,6 +151,9 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# No script reads the CSRF cookie: forms, htmx's hx-post included, send the token as a hidden field.
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
@@ -150,6 +162,24 @@ SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): only the site's own scripts and stylesheets, no inline script without the
+# per-request nonce, no inline style attributes. The API documentation pages relax this for themselves
+# (urls.py, API_DOCS_CSP); nothing else does.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        # Chart.js draws on a canvas and the two-factor QR code is inline SVG: neither needs an image source.
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
 SILENCED_SYSTEM_CHECKS = [
     # TLS terminates at the municipality's reverse proxy; redirecting here would loop behind it.
     "security.W008",
@@ -177,7 +207,7 @@ KANSRIJK_MAX_UPLOAD_BYTES = int(os.environ.get("KANSRIJK_MAX_UPLOAD_BYTES", str(
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "kansrijk.accounts.api.authentication.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -185,8 +215,14 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "kansrijk.core.api.problem_details_handler",
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"user": os.environ.get("API_RATE", "6000/hour")},
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("API_ANON_RATE", "600/hour"),
+        "user": os.environ.get("API_RATE", "6000/hour"),
+    },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
@@ -248,11 +284,31 @@ KANSRIJK_ACCESS_REPORT_MIN = int(os.environ.get("KANSRIJK_ACCESS_REPORT_MIN", "2
 # when a real SECRET_KEY is set (production); on a development key a derived development key is used, with a warning.
 PSEUDONYMISATION_KEY = os.environ.get("PSEUDONYMISATION_KEY", "")
 
+# No personal data in the log (core/log_privacy.py): query strings (searches on a name) and exception messages (a
+# database error quotes the offending values) are cut from every record the console handler writes.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "no_query_strings": {"()": "kansrijk.core.log_privacy.StripQueryStrings"},
+        "no_exception_messages": {"()": "kansrijk.core.log_privacy.RedactExceptionMessages"},
+    },
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["no_query_strings", "no_exception_messages"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        # Django's own defaults give these loggers handlers that bypass the filters above (runserver's request lines
+        # carry the query string): everything goes through the filtered console handler instead.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "axes": {"level": "WARNING"},
+        # With DEBUG on, Django logs every SQL statement with its parameters (names, BSNs) at DEBUG level.
+        "django.db.backends": {"level": "INFO"},
+    },
 }

@@ -1,6 +1,14 @@
+from csp.constants import UNSAFE_INLINE
+from csp.decorators import csp_update
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
+
+# The API documentation pages run third-party bundles (Swagger UI, Redoc) that add <style> elements at run time, draw
+# their icons as data: images, and Redoc's search runs in a worker started from a blob: URL. Only these two pages get
+# that; their scripts still come from our own static files (the split Swagger view serves its start script as a
+# file, not inline).
+API_DOCS_CSP = {"style-src": [UNSAFE_INLINE], "img-src": ["data:"], "worker-src": ["'self'", "blob:"]}
 
 api_v1 = [
     path("", include("kansrijk.caseload.api.urls")),
@@ -15,8 +23,9 @@ api_v1 = [
     path("", include("kansrijk.accounts.api.urls")),
     path("", include("kansrijk.privacy.api.urls")),
     path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="api-docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="api-redoc"),
+    path("docs/", csp_update(API_DOCS_CSP)(SpectacularSwaggerSplitView.as_view(url_name="api:schema")),
+         name="api-docs"),
+    path("redoc/", csp_update(API_DOCS_CSP)(SpectacularRedocView.as_view(url_name="api:schema")), name="api-redoc"),
 ]
 
 urlpatterns = [

@@ -34,13 +34,20 @@ def otp_view(request):
         device = otp.pending_device(request.user)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
+        # django-otp waits longer after every wrong code (OTP_TOTP_THROTTLE_FACTOR); a code sent while it waits is
+        # not even checked, so guessing the six digits takes years instead of minutes.
+        allowed, _why = device.verify_is_allowed()
+        if not allowed:
+            form.add_error("token", _("Er zijn te veel verkeerde codes na elkaar ingevuld. Wacht even en probeer "
+                                      "het dan opnieuw met de code die de app op dat moment toont."))
+        elif device.verify_token(form.cleaned_data["token"]):
             if setting_up:
                 device.confirmed = True
                 device.save(update_fields=["confirmed"])
             otp_login(request, device)
             return redirect(_safe_next(request))
-        form.add_error("token", _("Deze code klopt niet of is verlopen. Probeer de volgende code."))
+        else:
+            form.add_error("token", _("Deze code klopt niet of is verlopen. Probeer de volgende code."))
     context = {"form": form, "setting_up": setting_up, "next": _safe_next(request)}
     if setting_up:
         context["qr_svg"] = otp.qr_code_svg(device)

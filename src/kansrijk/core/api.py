@@ -1,5 +1,7 @@
 """API conventions shared by every app: errors as problem details (RFC 9457)."""
 
+import math
+
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, serializers
 from rest_framework.response import Response
@@ -28,10 +30,16 @@ def problem_details_handler(exc, context):
     else:
         detail = str(data.get("detail", "")) if isinstance(data, dict) else str(data)
     code = getattr(exc, "default_code", "error")
+    title = str(getattr(exc, "default_detail", detail))
+    if isinstance(exc, exceptions.Throttled):
+        # DRF's Dutch here is half English ("Expected available in ..."); the wait is in Retry-After as well.
+        title = _("Te veel verzoeken")
+        detail = _("Te veel verzoeken in korte tijd. Probeer het over %(seconds)s seconden opnieuw.") % {
+            "seconds": math.ceil(exc.wait or 1)}
     problem = {
         "type": f"{PROBLEM_TYPE}{code}",
         "code": code,
-        "title": str(getattr(exc, "default_detail", detail)),
+        "title": title,
         "status": response.status_code,
         "detail": detail,
         "instance": context["request"].path if context.get("request") else "",

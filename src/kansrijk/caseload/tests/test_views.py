@@ -92,9 +92,9 @@ def test_client_page_shows_spells_as_timeline_and_table(world, login):
     response = login(world.users["klantmanager"]).get(reverse("caseload:client-detail", args=[world.own.pk]))
     html = response.content.decode()
     assert html.count('class="bar') == 2
-    # Positions are CSS: a decimal point even in the Dutch interface.
-    timeline = html.split('class="timeline"')[1].split("</div>")[0]
-    assert re.search(r"left: \d+(\.\d+)?%; width: \d+\.\d+%", timeline) and "," not in timeline
+    # Positions are SVG coordinates (no inline styles under the CSP): a decimal point even in the Dutch interface.
+    timeline = html.split('class="timeline"')[1].split("</svg>")[0]
+    assert re.search(r'x="\d+(\.\d+)?" y="1" width="\d+\.\d+"', timeline) and "," not in timeline
     assert "lopend" in html
     assert len(response.context["timeline"]) == 2
 
