@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -147,11 +148,12 @@ def render_markdown(latest: dict) -> str:
 
 
 def replace_between_markers(text: str, table: str) -> str:
-    if START not in text or END not in text:
+    # Only a marker on a line of its own counts: the prose above the table may mention the markers themselves.
+    start = re.search(rf"^{re.escape(START)}$", text, flags=re.MULTILINE)
+    end = re.search(rf"^{re.escape(END)}$", text, flags=re.MULTILINE)
+    if not start or not end or end.start() < start.end():
         raise SystemExit(f"De markeringen {START} en {END} ontbreken in het document.")
-    before, rest = text.split(START, 1)
-    _, after = rest.split(END, 1)
-    return f"{before}{START}\n{table}{END}{after}"
+    return f"{text[:start.start()]}{START}\n{table}{text[end.start():]}"
 
 
 def main() -> None:
