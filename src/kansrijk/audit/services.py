@@ -40,7 +40,7 @@ def log_access(*, user, client, view: str, outside: bool | None = None) -> None:
 
 def log_bulk_access(*, user, clients: Iterable, view: str, outside: bool | None = None) -> int:
     """Record one access per client for search results and exports, in one batch rather than one per client."""
-    team_ids = _team_ids(user)
+    team_ids = _team_ids(user) if outside is None else set()  # the teams only decide "outside" when not given
     records = [_record(user, client, view, team_ids, outside) for client in clients]
     AccessLog.objects.bulk_create(records, batch_size=500)
     return len(records)

@@ -194,7 +194,8 @@ def local_offer(request, slug: str):
     initial = {"municipality": chosen.pk if chosen else None}
     if current is not None:
         initial |= {name: getattr(current, name) for name in services.LOCAL_OFFER_FIELDS if name != "active"}
-    form = LocalOfferForm(request.POST or None, user=request.user, initial=initial)
+    # Bound on every POST, even an empty one: an unbound form has no cleaned_data to read the municipality from.
+    form = LocalOfferForm(request.POST if request.method == "POST" else None, user=request.user, initial=initial)
     if request.method == "POST":
         withdraw = request.POST.get("actie") == "intrekken"
         valid = form.is_valid()

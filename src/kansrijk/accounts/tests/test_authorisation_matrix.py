@@ -1,10 +1,13 @@
 """Every route × every role (and anonymous): the expected answer. A route without an entry fails the suite,
 so nobody adds a page or endpoint without deciding who may use it."""
 
+import functools
+import re
 from datetime import date
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.test import Client as DjangoClient
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from kansrijk.accounts import roles
 from kansrijk.accounts.roles import Role
@@ -290,6 +293,47 @@ MATRIX = {
 # The Django admin (/beheer/) is used by functional administrators with staff rights; Django guards it itself.
 ADMIN_PREFIX = "admin:"
 
+# The API operations beyond the one each MATRIX entry calls: (route, method) → expected answer per role. Called with an
+# empty body, so an allowed role gets the validation error (400) or, where every field is optional, the write itself;
+# a denied role gets 403 *before* the body is validated, so the answer never tells a denied user what the body lacks.
+# A schema operation with neither a MATRIX entry of its method nor an entry here fails the suite.
+OPERATIONS = {
+    ("api:approach-list", "post"): api(roles.MANAGES_CATALOGUE, ok=400, method="post"),
+    ("api:approach-detail", "put"): api(roles.MANAGES_CATALOGUE, ok=400, method="put"),
+    ("api:approach-detail", "patch"): api(roles.MANAGES_CATALOGUE, method="patch"),
+    ("api:approach-assessments", "post"): api(roles.ASSESSES_APPROACHES, ok=400, method="post"),
+    ("api:approach-local-offer", "put"): api(roles.MANAGES_CATALOGUE, method="put"),
+    ("api:approach-local-offer", "delete"): api(roles.MANAGES_CATALOGUE, ok=204, method="delete"),
+    ("api:campaign-list", "post"): api(roles.RUNS_CAMPAIGNS, ok=400, method="post"),
+    ("api:candidate-selection-list", "post"): api(roles.SELECTS_CANDIDATES, ok=400, method="post"),
+    ("api:client-consents-list", "post"): api(roles.RECORDS_CONSENT, ok=400, method="post"),
+    ("api:client-contacts-list", "post"): api(roles.RECORDS_CONTACTS, ok=400, method="post"),
+    ("api:client-distance-list", "post"): api(roles.JUDGES_DISTANCE, ok=400, method="post"),
+    # Every intake field is optional: an empty intake is a valid (if thin) record of the conversation.
+    ("api:client-intakes-list", "post"): api(roles.RECORDS_DIAGNOSIS, ok=201, method="post"),
+    ("api:client-job-seeker-profile-list", "post"): api(roles.MAKES_JOB_PROFILES, ok=201, method="post"),
+    ("api:client-ladder-list", "post"): api(roles.RECORDS_DIAGNOSIS, ok=400, method="post"),
+    ("api:client-placements-list", "post"): api(roles.PLACES_CLIENTS, ok=400, method="post"),
+    ("api:client-plans-list", "post"): api(roles.MAKES_PLANS, ok=400, method="post"),
+    ("api:client-recommendation-decisions-list", "post"): api(roles.RECOMMENDS_APPROACHES, ok=400, method="post"),
+    # A segment is recorded by whoever records the diagnosis and by the team lead who assigns (like the web form).
+    ("api:client-segments-list", "post"): api(roles.RECORDS_DIAGNOSIS | roles.ASSIGNS_CLIENTS, ok=400, method="post"),
+    ("api:client-zrm-list", "post"): api(roles.RECORDS_DIAGNOSIS, ok=400, method="post"),
+    ("api:employer-list", "post"): api(roles.MANAGES_EMPLOYERS, ok=400, method="post"),
+    ("api:employer-detail", "put"): api(roles.MANAGES_EMPLOYERS, ok=400, method="put"),
+    ("api:employer-detail", "patch"): api(roles.MANAGES_EMPLOYERS, method="patch"),
+    ("api:employer-contacts", "post"): api(roles.MANAGES_EMPLOYERS, ok=400, method="post"),
+    # The caseload import takes a file upload (multipart), not JSON.
+    ("api:import-list", "post"): api(roles.ADMINISTERS, ok=400, method="post") | {"multipart": True},
+    ("api:match-proposal-list", "post"): api(roles.PROPOSES_CANDIDATES, ok=400, method="post"),
+    ("api:monitoring-pilots", "post"): api(roles.RUNS_PILOTS, ok=400, method="post"),
+    ("api:referral-list", "post"): api(roles.REFERS_CLIENTS, ok=400, method="post"),
+    ("api:trajectory-reports", "post"): api(roles.RECORDS_TRAJECTORY_PROGRESS, ok=400, method="post"),
+    ("api:vacancy-list", "post"): api(roles.MANAGES_EMPLOYERS, ok=400, method="post"),
+    ("api:vacancy-detail", "put"): api(roles.MANAGES_EMPLOYERS, ok=400, method="put"),
+    ("api:vacancy-detail", "patch"): api(roles.MANAGES_EMPLOYERS, method="patch"),
+}
+
 
 def test_every_route_has_a_matrix_entry():
     names = _names(get_resolver())
@@ -297,6 +341,40 @@ def test_every_route_has_a_matrix_entry():
     assert not missing, f"Routes without an authorisation-matrix entry: {missing}"
     stale = sorted(set(MATRIX) - names)
     assert not stale, f"Matrix entries for routes that no longer exist: {stale}"
+
+
+HTTP_METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
+
+
+@functools.cache
+def _schema_operations() -> tuple[tuple[str, str, str], ...]:
+    """Every operation of the OpenAPI schema generated from the code as it is now (not the committed file, which may
+    lag behind): (route name, method, path)."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    operations = []
+    for path, items in schema["paths"].items():
+        # A sample value fits every path converter the API uses (int, slug, str), so the path resolves to its route.
+        match = resolve(re.sub(r"\{[^}]+\}", "1", path))
+        name = ":".join([*match.namespaces, match.url_name])
+        operations += [(name, method, path) for method in items if method in HTTP_METHODS]
+    return tuple(operations)
+
+
+def test_every_api_operation_has_a_matrix_or_operations_entry():
+    operations = _schema_operations()
+    assert len(operations) > len({name for name, _, _ in operations}), "the schema lost its multi-method routes"
+    missing = sorted(f"{method.upper()} {path} ({name})" for name, method, path in operations
+                     if MATRIX.get(name, ({}, None))[0].get("method") != method and (name, method) not in OPERATIONS)
+    assert not missing, "API operations without an authorisation-matrix entry (add them to OPERATIONS):\n" + \
+        "\n".join(missing)
+    known = {(name, method) for name, method, _ in operations}
+    stale = sorted(f"{name} {method}" for name, method in OPERATIONS if (name, method) not in known)
+    assert not stale, f"OPERATIONS entries for operations that no longer exist: {stale}"
+    doubled = sorted(f"{name} {method}" for name, method in OPERATIONS if MATRIX.get(name, ({}, None))[0].get("method")
+                     == method)
+    assert not doubled, f"Operations in both MATRIX and OPERATIONS (keep one): {doubled}"
 
 
 def _kwargs(kind, world, run, campaign, plan=None, work=None, invitation=None, delivered=None, pilot=None):
@@ -450,3 +528,61 @@ def test_admin_site_only_for_staff(who, world, client):
     user.is_staff = True
     user.save()
     assert client.get(reverse("admin:index")).status_code == 200
+
+
+def _expected(spec, who):
+    if who == ANON:
+        return spec["anon"]
+    return spec["ok"] if who in spec["allowed"] else spec["denied"]
+
+
+@pytest.mark.parametrize("route,method", sorted(OPERATIONS))
+def test_operation(route, method, world, pending_run, own_approach, campaign, plan, work, invitation, delivered,
+                   pilot):
+    """Each extra operation for anonymous and every role, in one test per operation (the world is built once): the
+    denied roles first, so that an allowed write cannot change what a later denied call finds."""
+    spec = OPERATIONS[route, method]
+    _, kind = MATRIX[route]
+    url = reverse(route, kwargs=_kwargs(kind, world, pending_run, campaign, plan, work, invitation, delivered, pilot))
+    everyone = [ANON, *[r.value for r in Role]]
+    wrong = []
+    for who in sorted(everyone, key=lambda w: w in spec["allowed"]):
+        client = DjangoClient()
+        if who != ANON:
+            client.force_login(world.users[who])
+        if spec.get("multipart"):
+            response = getattr(client, method)(url, {})
+        else:
+            response = getattr(client, method)(url, data="{}", content_type="application/json")
+        expected = _expected(spec, who)
+        if response.status_code != expected:
+            wrong.append(f"{who}: {response.status_code}, expected {expected}")
+    assert not wrong, f"{method.upper()} {route}: " + "; ".join(wrong)
+
+
+# Web pages the matrix calls with GET that also take a form POST (or might). Posting to them must be refused to every
+# role the page is refused to, exactly like the GET: 403 (or 405 if the page takes no POST), and the login page for
+# anonymous; never a 200 or a redirect after a save.
+WEB_GET_ROUTES = sorted(name for name, (spec, _) in MATRIX.items()
+                        if spec["method"] == "get" and not name.startswith("api:") and spec["allowed"] != ALL)
+
+
+@pytest.mark.parametrize("route", WEB_GET_ROUTES)
+def test_form_post_refused_like_its_page(route, world, pending_run, own_approach, campaign, plan, work, invitation,
+                                         delivered, pilot):
+    spec, kind = MATRIX[route]
+    url = reverse(route, kwargs=_kwargs(kind, world, pending_run, campaign, plan, work, invitation, delivered, pilot))
+    wrong = []
+    for who in [ANON, *sorted(r.value for r in Role if r not in spec["allowed"])]:
+        client = DjangoClient()
+        if who != ANON:
+            client.force_login(world.users[who])
+        response = client.post(url, {})
+        if who == ANON:
+            refused = response.status_code == 405 or (
+                response.status_code == 302 and reverse("accounts:login") in response["Location"])
+        else:
+            refused = response.status_code in (spec["denied"], 405)
+        if not refused:
+            wrong.append(f"{who}: {response.status_code}")
+    assert not wrong, f"POST {route} not refused: " + "; ".join(wrong)

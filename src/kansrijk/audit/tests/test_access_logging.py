@@ -53,9 +53,14 @@ def test_unscoped_request_leaves_no_record_and_reveals_nothing(world, login):
     assert not AccessLog.objects.exists()
 
 
-def test_list_without_search_is_not_a_lookup(world, login):
+def test_browsing_the_list_records_every_shown_client_within_own_work(world, login):
+    """The list is a view of personal data too, but not a chosen lookup: it never counts as outside the caseload,
+    so the unusual-access report stays about lookups."""
     login(world.users["klantmanager"]).get(reverse("caseload:client-list"))
-    assert not AccessLog.objects.exists()
+    login(world.users["klantmanager"]).get(reverse("api:client-list"))
+    shown = AccessLog.objects.filter(view__in=["lijst", "api_lijst"])
+    assert set(shown.values_list("view", "client_number")) >= {("lijst", "5001"), ("api_lijst", "5001")}
+    assert not shown.filter(outside_caseload=True).exists()
 
 
 def test_administrator_sees_who_viewed_a_client(world, login):

@@ -337,6 +337,13 @@ def test_local_offer_with_an_invalid_email_shows_the_error_next_to_the_field(wor
     assert not LocalOffer.objects.filter(approach=catalogue["zorg"]).exists()
 
 
+def test_local_offer_empty_post_shows_the_form_again(world, login, catalogue):
+    # An empty POST (a browser that lost the form, a probe) is an invalid form like any other, not a server error.
+    response = login(world.users["beheerder"]).post(reverse("catalogue:local-offer", args=["opleiden-in-de-zorg"]))
+    assert response.status_code == 200 and response.context["form"].errors["municipality"]
+    assert not LocalOffer.objects.filter(approach=catalogue["zorg"]).exists()
+
+
 def test_local_offer_only_for_own_municipality(world, login, catalogue):
     response = login(world.users["beheerder"]).post(
         reverse("catalogue:local-offer", args=["opleiden-in-de-zorg"]),
