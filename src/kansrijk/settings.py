@@ -264,6 +264,11 @@ SPECTACULAR_SETTINGS = {
         "TrajectoryResultEnum": "kansrijk.trajectories.codes.Result",
         "AftercareOutcomeEnum": "kansrijk.trajectories.codes.AftercareOutcome",
     },
+    # The enum hook is drf-spectacular's default; ours adds the problem-details error answers of every operation.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "kansrijk.core.api.document_problem_responses",
+    ],
 }
 
 AUDITLOG_INCLUDE_ALL_MODELS = False

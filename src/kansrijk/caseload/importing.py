@@ -13,6 +13,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import math
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -65,6 +66,11 @@ EXCEL_EPOCH = date(1899, 12, 30)
 ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T][0-9:.]*)?$")
 DUTCH_DATE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
 EXCEL_SERIAL = re.compile(r"^\d{1,6}(?:\.0*)?$")
+# Characters no database text column takes (PostgreSQL refuses NUL, and a lone surrogate cannot be encoded): a cell
+# holding one is a row error, and an error report quoting one shows the replacement character instead.
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+# A birth year or cause code never has more digits; Python's int() refuses texts over 4,300 digits with an error.
+MAX_INT_DIGITS = 18
 MAX_LENGTHS = {"client_number": 20, "dossier_number": 30, "group_code": 20, "household": 100, "end_reason": 200,
                "given_names": 100, "family_name": 100}
 
@@ -85,7 +91,12 @@ class RowError:
     value: str = ""
 
     def as_dict(self) -> dict:
-        return {"regel": self.line, "kolom": self.column, "waarde": self.value, "fout": self.message}
+        return {"regel": self.line, "kolom": _storable(self.column), "waarde": _storable(self.value),
+                "fout": _storable(self.message)}
+
+
+def _storable(text: str) -> str:
+    return UNSTORABLE.sub("\ufffd", text) if isinstance(text, str) else text
 
 
 @dataclass(slots=True)
@@ -198,8 +209,12 @@ def _read_csv(data: bytes) -> tuple[list[str], Iterator[tuple[int, list]], int]:
     estimated_rows = max(data.count(b"\n", start) - 1, 0)
 
     def rows():
+        # line_num is the line a record ends on; a record with a quoted line break starts earlier, and the line it
+        # starts on is the one a person looks for.
+        previous = reader.line_num
         for row in reader:
-            yield reader.line_num, row
+            yield previous + 1, row
+            previous = reader.line_num
 
     return header, rows(), estimated_rows
 
@@ -211,20 +226,33 @@ def _read_xlsx(data: bytes) -> tuple[list[str], Iterator[tuple[int, list]], int]
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises several types for a damaged workbook
         raise ExportUnreadable([RowError(1, "", f"Het Excel-bestand kan niet worden gelezen ({exc}).")]) from exc
-    sheet = workbook.worksheets[0]
-    iterator = sheet.iter_rows(values_only=True)
+    # openpyxl reads the worksheet lazily, so a damaged sheet (broken XML, a number cell holding text) only fails
+    # while its rows are read: that is an unreadable file as well, with the row where reading stopped.
     try:
+        sheet = workbook.worksheets[0]
+        iterator = sheet.iter_rows(values_only=True)
         header = ["" if v is None else str(v) for v in next(iterator)]
+        estimated_rows = max((sheet.max_row or 1) - 1, 0)
     except StopIteration:
         return [], iter(()), 0
-    estimated_rows = max((sheet.max_row or 1) - 1, 0)
+    except Exception as exc:
+        raise _damaged_sheet(1, exc) from exc
 
     def rows():
-        for number, row in enumerate(iterator, start=2):
-            yield number, list(row)
-        workbook.close()
+        number = 1
+        try:
+            for number, row in enumerate(iterator, start=2):
+                yield number, list(row)
+        except Exception as exc:
+            raise _damaged_sheet(number + 1, exc) from exc
+        finally:
+            workbook.close()
 
     return header, rows(), estimated_rows
+
+
+def _damaged_sheet(line: int, exc: Exception) -> ExportUnreadable:
+    return ExportUnreadable([RowError(line, "", f"Het Excel-bestand kan niet worden gelezen ({exc}).")])
 
 
 def read_table(data: bytes) -> tuple[list[str], Iterator[tuple[int, list]], int]:
@@ -316,7 +344,7 @@ class _DateParser:
 
     @staticmethod
     def _serial(number: float) -> date | str:
-        if number != int(number) or number < 1:
+        if not math.isfinite(number) or number != int(number) or number < 1:
             return f"'{number}' is geen geldig Excel-datumgetal."
         try:
             return EXCEL_EPOCH + timedelta(days=int(number))
@@ -340,7 +368,7 @@ def _as_int(value) -> int | None:
         return None
     if text.endswith(".0"):
         text = text[:-2]
-    return int(text) if text.isascii() and text.isdigit() else -1
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= MAX_INT_DIGITS else -1
 
 
 # --- parsing -----------------------------------------------------------------------------------------------------
@@ -371,6 +399,9 @@ def parse_export(
         progress(-estimated)  # a negative call announces the total
 
     parse_date = _DateParser(today)
+    # Only a file that can hold them is searched cell by cell for unstorable characters: a CSV with a NUL byte
+    # anywhere (found in one pass over the bytes) and any XLSX (whose XML escapes can produce them).
+    check_text = data[:4] == b"PK\x03\x04" or b"\x00" in data
     min_birth_year, max_birth_year = today.year - 110, today.year - 15
     width = len(header)
     pos = {f: positions.get(f) for f in FIELD_FOR_COLUMN.values()}
@@ -402,14 +433,15 @@ def parse_export(
             return _as_int(value)
 
     for line, raw in rows:
+        # A short row (fewer cells than the header) is padded before any cell is looked at.
+        if len(raw) < width:
+            raw = list(raw) + [None] * (width - len(raw))
         # A blank row is skipped; the full check runs only when the cheap one cannot decide.
         if not any(raw) or (not _text(raw[p_client]) and all(not _text(v) for v in raw)):
             continue
         count += 1
         if progress and count % 5000 == 0:
             progress(5000)
-        if len(raw) < width:
-            raw = list(raw) + [None] * (width - len(raw))
         row_errors = []
         client_number = _text(raw[p_client])
         if not client_number:
@@ -465,6 +497,14 @@ def parse_export(
                                   ("given_names", given_names), ("family_name", family_name)):
             if len(value) > MAX_LENGTHS[field_name]:
                 bad(field_name, f"De waarde is langer dan {MAX_LENGTHS[field_name]} tekens.", value[:40])
+        if check_text:
+            for field_name, value in (("client_number", client_number), ("household", household),
+                                      ("group_code", group_code), ("dossier_number", dossier_number),
+                                      ("end_reason", end_reason), ("given_names", given_names),
+                                      ("family_name", family_name)):
+                if UNSTORABLE.search(value):
+                    bad(field_name, "De waarde bevat een teken dat niet kan worden opgeslagen (NUL of een losse "
+                                    "surrogaat).", value[:40])
         bsn = ""
         if p_bsn is not None and (bsn_text := _text(raw[p_bsn])):
             bsn = bsn_text.zfill(9) if bsn_text.isdigit() and len(bsn_text) == 8 else bsn_text

@@ -20,8 +20,9 @@ from . import vocabulary as v
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-# Control characters other than tab and line breaks: PostgreSQL refuses NUL, and none belongs in a text.
-CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters other than tab and line breaks: PostgreSQL refuses NUL, and none belongs in a text. Lone
+# surrogates (JSON may write "\ud800") cannot be encoded for the database at all.
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 REFERENCE_RE = re.compile(r"^(?P<document>[a-z0-9-]+):L(?P<start>\d+)(?:-L?(?P<end>\d+))?$")
 
 TEXT_FIELDS = (
@@ -361,4 +362,9 @@ def fits(value, max_digits: int, decimal_places: int, *, signed: bool = False) -
     number = parse_number(value)
     if number is None or (number < 0 and not signed):
         return False
-    return abs(number) < Decimal(10) ** (max_digits - decimal_places)
+    limit = Decimal(10) ** (max_digits - decimal_places)
+    if abs(number) >= limit:
+        return False
+    # The column stores the value rounded to its decimal places, and rounding can reach the limit (999.96 → 1000.0
+    # in a column of 4 digits with 1 decimal): the database would refuse that halfway through an import.
+    return abs(number.quantize(Decimal(1).scaleb(-decimal_places))) < limit

@@ -147,6 +147,10 @@ def _parse_json(data: bytes) -> ParsedCatalogue:
         document = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise CatalogueFileError(f"Het bestand is geen leesbare JSON: {error}") from error
+    except RecursionError as error:
+        raise CatalogueFileError("Het bestand is geen leesbare JSON: het is te diep genest.") from error
+    except ValueError as error:  # Python's limit on the digits of an integer (4,300)
+        raise CatalogueFileError("Het bestand is geen leesbare JSON: het bevat een getal dat te groot is.") from error
     if isinstance(document, list):
         approaches = document
     elif isinstance(document, dict) and document.get("format") == FORMAT:
@@ -170,6 +174,19 @@ def _parse_xlsx(data: bytes) -> ParsedCatalogue:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many types for a damaged file
         raise CatalogueFileError(f"Het bestand is geen leesbaar XLSX-bestand: {error}") from error
+    # openpyxl reads a worksheet lazily: a damaged one (broken XML, a number cell holding text) fails only while its
+    # rows are read, and that is an unreadable file too.
+    try:
+        return _read_workbook(workbook)
+    except CatalogueFileError:
+        raise
+    except Exception as error:
+        raise CatalogueFileError(f"Het bestand is geen leesbaar XLSX-bestand: {error}") from error
+    finally:
+        workbook.close()
+
+
+def _read_workbook(workbook) -> ParsedCatalogue:
     if "Aanpakken" not in workbook.sheetnames:
         raise CatalogueFileError("Het werkblad 'Aanpakken' ontbreekt.")
     rows = workbook["Aanpakken"].iter_rows(values_only=True)

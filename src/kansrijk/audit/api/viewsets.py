@@ -2,6 +2,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from kansrijk.accounts import roles
@@ -12,6 +13,8 @@ from kansrijk.core.ids import parse_id
 from .. import selectors
 from ..models import AccessLog
 from .serializers import AccessLogSerializer, UnusualAccessSerializer
+
+MAX_REPORT_DAYS = 366  # the web page's limit too
 
 Administers = role_permission(roles.ADMINISTERS, "Administers")
 
@@ -38,7 +41,8 @@ class AccessLogViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
                    responses=UnusualAccessSerializer(many=True))
     @action(detail=False, methods=["get"], pagination_class=None)
     def unusual(self, request):
-        days = request.query_params.get("days", "30")
-        rows = selectors.unusual_access(municipality_ids=visible_municipality_ids(request.user),
-                                        days=parse_id(days) or 30)
+        days = parse_id(request.query_params.get("days", "30")) or 30
+        if days > MAX_REPORT_DAYS:  # a larger number of days once overflowed the date arithmetic (500)
+            raise ValidationError({"days": [f"Kies hoogstens {MAX_REPORT_DAYS} dagen."]})
+        rows = selectors.unusual_access(municipality_ids=visible_municipality_ids(request.user), days=days)
         return Response(UnusualAccessSerializer(rows, many=True).data)

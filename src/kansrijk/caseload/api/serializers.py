@@ -89,9 +89,25 @@ class ImportRequestSerializer(serializers.Serializer):
 
 class ImportRunSerializer(serializers.ModelSerializer):
     municipality = serializers.SlugRelatedField(slug_field="cbs_code", read_only=True)
-    uploaded_by = serializers.StringRelatedField()
+    uploaded_by = serializers.StringRelatedField(allow_null=True)
 
     class Meta:
         model = ImportRun
         fields = ["id", "municipality", "uploaded_by", "source", "filename", "sha256", "status", "skip_invalid",
                   "summary", "errors", "created_at", "finished_at"]
+
+
+class ImportErrorSerializer(serializers.Serializer):
+    regel = serializers.IntegerField(help_text="Regel in het bestand (bij XLSX: de rij van het werkblad).")
+    kolom = serializers.CharField()
+    waarde = serializers.CharField()
+    fout = serializers.CharField()
+
+
+class ImportResultSerializer(serializers.Serializer):
+    """What ``POST /imports/`` answers: the outcome, and the import record unless it was a dry run."""
+
+    status = serializers.ChoiceField(choices=ImportRun.Status.choices)
+    summary = serializers.DictField(help_text="Tellingen: zie docs/import-format.md, 'Summary'.")
+    errors = ImportErrorSerializer(many=True, help_text="Hoogstens 1.000 fouten.")
+    run = ImportRunSerializer(allow_null=True)

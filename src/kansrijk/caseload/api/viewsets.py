@@ -14,6 +14,7 @@ from kansrijk.accounts import roles
 from kansrijk.accounts.models import Team, User
 from kansrijk.accounts.permissions import role_permission
 from kansrijk.audit.services import log_access, log_bulk_access
+from kansrijk.core.api import PROBLEM_MEDIA_TYPE
 from kansrijk.core.ids import parse_id
 
 from .. import selectors, services
@@ -24,6 +25,7 @@ from .serializers import (
     ClientDetailSerializer,
     ClientListSerializer,
     ImportRequestSerializer,
+    ImportResultSerializer,
     ImportRunSerializer,
 )
 
@@ -131,8 +133,9 @@ class ImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             "municipality", "uploaded_by")
 
     @extend_schema(summary="Een export importeren (atomair; of met skip_invalid / dry_run)",
-                   request={"multipart/form-data": ImportRequestSerializer}, responses={201: ImportRunSerializer,
-                                                                                         200: ImportRunSerializer})
+                   request={"multipart/form-data": ImportRequestSerializer},
+                   responses={201: ImportResultSerializer, 200: ImportResultSerializer,
+                              (422, PROBLEM_MEDIA_TYPE): ImportResultSerializer})
     def create(self, request):
         payload = ImportRequestSerializer(data=request.data)
         payload.is_valid(raise_exception=True)

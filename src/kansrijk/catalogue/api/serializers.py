@@ -68,7 +68,7 @@ class ApproachListSerializer(serializers.ModelSerializer):
     phases = serializers.ListField(child=serializers.CharField(), read_only=True)
     ladder_steps = serializers.ListField(child=serializers.CharField(), read_only=True)
     regimes = serializers.ListField(child=serializers.CharField(), read_only=True)
-    owner = serializers.SlugRelatedField(slug_field="cbs_code", read_only=True)
+    owner = serializers.SlugRelatedField(slug_field="cbs_code", read_only=True, allow_null=True)
     offered_locally = serializers.BooleanField(read_only=True)
     retired = serializers.SerializerMethodField()
 

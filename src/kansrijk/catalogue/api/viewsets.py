@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from kansrijk.accounts import roles
 from kansrijk.accounts.permissions import role_permission
+from kansrijk.core.api import PROBLEM_MEDIA_TYPE
 
 from .. import exchange, selectors, services
 from .. import vocabulary as v
@@ -186,6 +187,8 @@ class ApproachViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
         if approach.owner is None:
             raise PermissionDenied("De landelijke catalogus wijzigt u via de inhoudsbestanden, niet via de API.")
         partial = kwargs.pop("partial", False)
+        if not isinstance(request.data, dict):  # a JSON list or text: merging it below raised a TypeError (500)
+            raise ValidationError({"non_field_errors": ["Verwacht een object met de velden van de aanpak."]})
         if partial:
             current = services.entry_from_approach(approach)
             payload = ApproachWriteSerializer(data={**_jsonable(current), **request.data}, partial=False)
@@ -212,7 +215,7 @@ class ApproachViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
                    responses=AssessmentSerializer(many=True))
     @extend_schema(methods=["POST"], summary="Een aanpak beoordelen (zes dimensies, ++ tot --, met onderbouwing)",
                    request=AssessmentCreateSerializer, responses={201: AssessmentSerializer})
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def assessments(self, request, slug=None):
         approach = self.get_object()
         if request.method == "GET":
@@ -233,7 +236,7 @@ class ApproachViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
                    request=LocalOfferInputSerializer, responses=LocalOfferSerializer)
     @extend_schema(methods=["DELETE"], summary="Niet meer lokaal aanbieden (de geschiedenis blijft)",
                    parameters=[OpenApiParameter("gemeente", OpenApiTypes.STR)], responses={204: None})
-    @action(detail=True, methods=["get", "put", "delete"], url_path="local-offer")
+    @action(detail=True, methods=["get", "put", "delete"], url_path="local-offer", pagination_class=None)
     def local_offer(self, request, slug=None):
         approach = self.get_object()
         if request.method == "GET":
@@ -254,7 +257,7 @@ class ApproachViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
     @extend_schema(summary="Aanpakken naast elkaar (maximaal vier)",
                    parameters=[OpenApiParameter("slug", OpenApiTypes.STR, many=True, required=True)],
                    responses=ApproachDetailSerializer(many=True))
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], pagination_class=None)
     def compare(self, request):
         slugs = request.query_params.getlist("slug")
         if not 1 <= len(slugs) <= 4:
@@ -327,7 +330,7 @@ class CatalogueImportView(APIView):
 
     @extend_schema(summary="Een catalogusbestand importeren (atomair; dry_run controleert alleen)",
                    request={"multipart/form-data": CatalogueImportSerializer},
-                   responses={200: LoadSummarySerializer, 422: LoadSummarySerializer})
+                   responses={200: LoadSummarySerializer, (422, PROBLEM_MEDIA_TYPE): LoadSummarySerializer})
     def post(self, request):
         payload = CatalogueImportSerializer(data=request.data)
         payload.is_valid(raise_exception=True)

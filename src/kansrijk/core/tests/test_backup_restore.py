@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 
 from kansrijk.audit.services import log_access
@@ -65,6 +66,9 @@ def fingerprint(url: str) -> tuple[dict, dict]:
 def seeded(world):
     """Clients with a plan van aanpak, a referral to a provider and an access record: committed, so pg_dump sees
     them."""
+    # An earlier transactional test may have flushed and refilled django_content_type under new ids; the change
+    # history (django-auditlog) would otherwise write the cached, now missing, ids.
+    ContentType.objects.clear_cache()
     save_plan(world)
     plan = save_plan(world, agreements=["Een tweede versie."])
     refer(world, delivery(world), items=("naam", "doelen"), goals=[plan.goals.first().pk])
@@ -73,7 +77,9 @@ def seeded(world):
 
 
 @pg_only
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: the rows the data migrations wrote (ladder steps, cause codes, role policies) are back even
+# when an earlier transactional test flushed the database.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_backup_restores_into_a_new_database_with_every_row_and_sequence(seeded, tmp_path):
     source = database_url(connection.settings_dict["NAME"])
     restored_name = f"{connection.settings_dict['NAME']}_restored"

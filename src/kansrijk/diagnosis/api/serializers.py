@@ -1,7 +1,6 @@
 """Serializers of the diagnosis API. Reading shows every version of a record (a correction names the record it
 corrects); writing only parses input for the services in ``diagnosis.services``, which hold the rules."""
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -49,7 +48,7 @@ class LadderMeasurementSerializer(serializers.ModelSerializer):
         fields = ["id", "measured_on", "measured_by", "created_at", "trede", "step", "substeps", "proposed_trede",
                   "answers", "override_reason", "note", "corrects", "corrected_by"]
 
-    @extend_schema_field(OpenApiTypes.INT)
+    @extend_schema_field(serializers.IntegerField(allow_null=True))  # None until a later record corrects it
     def get_corrected_by(self, measurement):
         return _corrected_by(measurement)
 
@@ -94,7 +93,7 @@ class ZrmMeasurementSerializer(serializers.ModelSerializer):
         visible = {key for key, _label in visible_zrm_domains(self.context["request"].user, measurement.version)}
         return {score.domain: score.level for score in measurement.scores.all() if score.domain in visible}
 
-    @extend_schema_field(OpenApiTypes.INT)
+    @extend_schema_field(serializers.IntegerField(allow_null=True))  # None until a later record corrects it
     def get_corrected_by(self, measurement):
         return _corrected_by(measurement)
 
@@ -135,7 +134,7 @@ class IntakeSerializer(serializers.ModelSerializer):
         special = getattr(intake, "special_categories", None)
         return {name: getattr(special, name) if special else "" for name in allowed}
 
-    @extend_schema_field(OpenApiTypes.INT)
+    @extend_schema_field(serializers.IntegerField(allow_null=True))  # None until a later record corrects it
     def get_corrected_by(self, intake):
         return _corrected_by(intake)
 

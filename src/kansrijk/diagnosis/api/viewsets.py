@@ -19,6 +19,7 @@ from kansrijk.accounts import roles
 from kansrijk.accounts.permissions import role_permission
 from kansrijk.audit.services import log_access
 from kansrijk.caseload.selectors import client_detail
+from kansrijk.core.api import SingleObjectSchema
 
 from .. import selectors, services
 from ..instruments import ZRM_DOMAINS
@@ -203,12 +204,14 @@ class IntakeViewSet(ClientNestedViewSet):
 @extend_schema_view(
     list=extend_schema(summary="Afstand tot de arbeidsmarkt: afgeleide indicatie met redenen en het oordeel van de "
                                "professional (een hulpmiddel bij de diagnose, geen risicoscore)",
-                       parameters=[CLIENT_PARAMETER], responses=DistanceSerializer),
+                       parameters=[CLIENT_PARAMETER], responses=DistanceSerializer,
+                       operation_id="clients_distance_list"),
     create=extend_schema(summary="De afstand tot de arbeidsmarkt zelf beoordelen, met reden (klantmanager)",
                          parameters=[CLIENT_PARAMETER], request=DistanceInputSerializer,
                          responses={201: DistanceJudgementSerializer}),
 )
 class DistanceViewSet(ClientNestedViewSet):
+    schema = SingleObjectSchema()
     write_permission = JudgesDistance
     serializer_class = DistanceSerializer
     input_serializer = DistanceInputSerializer

@@ -257,5 +257,6 @@ class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
     def _campaign_for_marking(self, pk):
         # A client manager marks their own invitations, so the lookup is by municipality, not ``campaigns_for``'s
         # team lead view (the same rule as the web page).
+        # parse_id: the path's pk is any text ("null" once reached int() and answered 500).
         return get_object_or_404(Campaign.objects.filter(municipality__in=self.request.user.municipalities.all()),
-                                 pk=pk)
+                                 pk=parse_id(pk) or 0)

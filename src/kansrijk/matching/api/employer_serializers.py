@@ -133,7 +133,7 @@ class JobSeekerProfileSerializer(serializers.ModelSerializer):
 
 class ProfileConsentSerializer(serializers.ModelSerializer):
     manager_consented_by = serializers.StringRelatedField()
-    withdrawn_by = serializers.StringRelatedField()
+    withdrawn_by = serializers.StringRelatedField(allow_null=True)
     active = serializers.SerializerMethodField()
 
     class Meta:

@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from kansrijk.accounts import roles
 from kansrijk.accounts.permissions import role_permission
 from kansrijk.audit.services import log_access, log_bulk_access
+from kansrijk.core.api import SingleObjectSchema
 from kansrijk.core.ids import parse_id
 from kansrijk.diagnosis.api.viewsets import CLIENT_PARAMETER, ClientNestedViewSet, call
 
@@ -99,9 +100,11 @@ class EmployerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
         serializer.instance = call(services.save_employer, by=self.request.user, data=data,
                                    employer=serializer.instance)
 
-    @extend_schema(summary="Contactpersonen van de werkgever (GET) of er een toevoegen (POST)",
-                   request=EmployerContactSerializer, responses=EmployerContactSerializer(many=True))
-    @action(detail=True, methods=["get", "post"], serializer_class=EmployerContactSerializer)
+    @extend_schema(methods=["GET"], summary="Contactpersonen van de werkgever",
+                   responses=EmployerContactSerializer(many=True))
+    @extend_schema(methods=["POST"], summary="Een contactpersoon van de werkgever toevoegen",
+                   request=EmployerContactSerializer, responses={201: EmployerContactSerializer})
+    @action(detail=True, methods=["get", "post"], serializer_class=EmployerContactSerializer, pagination_class=None)
     def contacts(self, request, *args, **kwargs):
         employer = self.get_object()
         if request.method == "POST":
@@ -290,11 +293,13 @@ class ClientVacancyViewSet(ClientNestedViewSet):
 
 @extend_schema_view(
     list=extend_schema(summary="Het werkzoekendenprofiel van de cliënt (legt een inzage vast)",
-                       parameters=[CLIENT_PARAMETER], responses=JobSeekerProfileSerializer),
+                       parameters=[CLIENT_PARAMETER], responses=JobSeekerProfileSerializer,
+                       operation_id="clients_job_seeker_profile_list"),
     create=extend_schema(summary="Het werkzoekendenprofiel opslaan (vervangt het vorige)", parameters=[CLIENT_PARAMETER],
                          request=JobSeekerProfileSerializer, responses={201: JobSeekerProfileSerializer}),
 )
 class JobSeekerProfileViewSet(ClientNestedViewSet):
+    schema = SingleObjectSchema()
     read_permission = SeesJobSeeker
     write_permission = MakesJobProfiles
     serializer_class = JobSeekerProfileSerializer

@@ -78,8 +78,8 @@ class InvitationSerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="client.display_name", read_only=True)
     approach = serializers.SlugRelatedField(source="selection.approach", slug_field="slug", read_only=True)
     client_manager = serializers.StringRelatedField()
-    decided_by = serializers.StringRelatedField()
-    invited_by = serializers.StringRelatedField()
+    decided_by = serializers.StringRelatedField(allow_null=True)
+    invited_by = serializers.StringRelatedField(allow_null=True)
 
     class Meta:
         model = CandidateInvitation

@@ -27,7 +27,7 @@ class RecommendationSerializer(serializers.Serializer):
 
 class RecommendationDecisionSerializer(serializers.ModelSerializer):
     approach = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    decided_by = serializers.StringRelatedField()
+    decided_by = serializers.StringRelatedField(allow_null=True)
 
     class Meta:
         model = RecommendationDecision

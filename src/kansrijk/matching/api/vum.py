@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from kansrijk.accounts import roles
 from kansrijk.accounts.permissions import role_permission
+from kansrijk.core.api import PROBLEM_MEDIA_TYPE
 
 from ..vum import documents, services
 from ..vum.schemas import VACATURES, WERKZOEKENDEN
@@ -103,8 +104,9 @@ class _Import(APIView):
         return Response(body)
 
 
-IMPORT_RESPONSES = {200: VumImportSummarySerializer, 422: VumImportSummarySerializer,
-                    400: OpenApiResponse(OpenApiTypes.OBJECT, description="Het document is onleesbaar.")}
+# The 422 is problem details with the summary's fields; the 400 gets the problem-details body from the schema hook.
+IMPORT_RESPONSES = {200: VumImportSummarySerializer, (422, PROBLEM_MEDIA_TYPE): VumImportSummarySerializer,
+                    400: OpenApiResponse(description="Het document is onleesbaar.")}
 
 
 class VumVacanciesExportView(_Export):

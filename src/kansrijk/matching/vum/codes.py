@@ -36,9 +36,11 @@ DUTCH = "nld"  # ISO 639-3
 VERVOERMIDDEL = {Transport.AUTO: 1, Transport.FIETS: 3, Transport.OV: 5}
 
 # A broad sector as one SBI division (CBS Standaard Bedrijfsindeling), and back from any SBI code by its division.
+# Every sector has one (overig: 96, other personal services), else an export silently drops it.
 SECTOR_SBI = {
     Sector.ZORG_WELZIJN: 86, Sector.TECHNIEK: 43, Sector.LOGISTIEK: 49, Sector.HANDEL: 47, Sector.HORECA: 56,
     Sector.GROEN: 1, Sector.ICT: 62, Sector.ZAKELIJK: 82, Sector.SCHOONMAAK: 81, Sector.OVERHEID: 84,
+    Sector.OVERIG: 96,
 }
 SBI_DIVISIONS = [
     (range(1, 4), Sector.GROEN), (range(5, 44), Sector.TECHNIEK), (range(45, 48), Sector.HANDEL),

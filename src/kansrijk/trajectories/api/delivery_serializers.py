@@ -15,7 +15,7 @@ class ReferralSerializer(serializers.ModelSerializer):
     approach_name = serializers.CharField(source="approach.name", read_only=True)
     provider_name = serializers.CharField(source="provider.name", read_only=True)
     referred_by = serializers.StringRelatedField()
-    answered_by = serializers.StringRelatedField()
+    answered_by = serializers.StringRelatedField(allow_null=True)
     shared = serializers.DictField(help_text="Precies wat met de aanbieder is gedeeld, zoals het toen was.")
     trajectory = serializers.SerializerMethodField()
 
@@ -161,7 +161,7 @@ class EndInputSerializer(serializers.Serializer):
 
 
 class AftercareTaskSerializer(serializers.ModelSerializer):
-    done_by = serializers.StringRelatedField()
+    done_by = serializers.StringRelatedField(allow_null=True)
 
     class Meta:
         model = AftercareTask
