@@ -11,7 +11,8 @@ from .models import AccessRequest
 class AccessRequestForm(AccessibleForm):
     reference = forms.CharField(label=_("Kenmerk van het verzoek"), max_length=100,
                                 help_text=_("Bijvoorbeeld het zaaknummer waaronder het verzoek is geregistreerd."))
-    received_on = forms.DateField(label=_("Verzoek ontvangen op"), widget=forms.DateInput(attrs={"type": "date"}))
+    received_on = forms.DateField(label=_("Verzoek ontvangen op"),
+                                  widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     format = forms.ChoiceField(label=_("Vorm"), choices=AccessRequest.Format.choices, widget=forms.RadioSelect,
                                initial=AccessRequest.Format.PDF)
 

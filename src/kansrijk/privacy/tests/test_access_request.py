@@ -91,6 +91,14 @@ def test_bad_input_explains_and_writes_nothing(world, login):
     assert not AccessRequest.objects.exists()
 
 
+def test_the_form_proposes_today_in_the_format_a_date_field_can_show(world, login):
+    """A browser's date field shows only an ISO date; a localised one would leave it empty and the form refused."""
+    from django.utils import timezone
+
+    response = login(world.users["beheerder"]).get(reverse("privacy:access-request-client", args=[world.own.pk]))
+    assert f'value="{timezone.localdate().isoformat()}"' in response.content.decode()
+
+
 def test_search_by_number_or_bsn_within_own_municipality_logs_access(world, login):
     client = login(world.users["beheerder"])
     response = client.get(reverse("privacy:access-request"), {"zoek": "111222333"})
