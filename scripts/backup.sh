@@ -20,7 +20,8 @@ esac
 url="postgresql://${DATABASE_URL#*://}"  # libpq reads postgresql:// and postgres:// alike; one spelling here
 
 # pg_dump must not be older than the server: prefer the newest Debian-installed version over an older one on PATH.
-pgbin=${PGBIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
+# `|| true`: without that folder ls fails, and under pipefail that would end the script here, silently.
+pgbin=${PGBIN:-$( (ls -d /usr/lib/postgresql/*/bin 2>/dev/null || true) | sort -V | tail -n 1)}
 if [ -n "$pgbin" ] && [ -x "$pgbin/pg_dump" ]; then
   pg_dump="$pgbin/pg_dump" pg_restore="$pgbin/pg_restore"
 else

@@ -25,7 +25,8 @@ case "$DATABASE_URL" in
 esac
 url="postgresql://${DATABASE_URL#*://}"
 
-pgbin=${PGBIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
+# `|| true`: without that folder ls fails, and under pipefail that would end the script here, silently.
+pgbin=${PGBIN:-$( (ls -d /usr/lib/postgresql/*/bin 2>/dev/null || true) | sort -V | tail -n 1)}
 if [ -n "$pgbin" ] && [ -x "$pgbin/pg_restore" ]; then
   pg_restore="$pgbin/pg_restore" psql="$pgbin/psql"
   [ -x "$psql" ] || psql=$(command -v psql)

@@ -224,6 +224,10 @@ REST_FRAMEWORK = {
         "user": os.environ.get("API_RATE", "6000/hour"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # Who an anonymous caller is, for the anon throttle. Unset, DRF takes the X-Forwarded-For header as given, which
+    # the caller writes (a new value per request escapes the throttle); 0 uses the socket address, 1 the address the
+    # municipality's reverse proxy appended.
+    "NUM_PROXIES": 1 if env_bool("BEHIND_TLS_PROXY", False) else 0,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Kansrijk API",

@@ -32,7 +32,8 @@ def analysis_key() -> bytes:
     key = getattr(settings, "PSEUDONYMISATION_KEY", "")
     if key:
         return key.encode()
-    if not settings.SECRET_KEY.startswith(DEVELOPMENT_SECRET_PREFIX) and not settings.DEBUG:
+    # The SECRET_KEY decides, not DEBUG: a real installation with DEBUG switched on is still a real one.
+    if not settings.SECRET_KEY.startswith(DEVELOPMENT_SECRET_PREFIX):
         raise ImproperlyConfigured("PSEUDONYMISATION_KEY is not set; pseudonymised exports are unavailable.")
     logger.warning("PSEUDONYMISATION_KEY is not set: using a development key derived from SECRET_KEY.")
     return keyed_digest(settings.SECRET_KEY.encode(), "pseudonymisation-development-key").encode()

@@ -199,6 +199,24 @@ def client_file(client: Client, *, today: date | None = None) -> ClientFile:
         return _build(client, today or timezone.localdate())
 
 
+# Snapshots that store a professional's name: a proposal's history keeps ``by`` (the full name, for the employer
+# team's page) beside ``by_id``. The file shows the role instead (``_roles_in_history``); the change history, which
+# would print the raw snapshot, leaves these fields out (the record itself shows them).
+NAMES_IN_SNAPSHOTS = {"matching.matchproposal": frozenset({"history"})}
+
+
+def _roles_in_history(rows) -> None:
+    """Replace the name in each step of the proposals' history by the role (one query for all rows), in memory only."""
+    from kansrijk.accounts.models import User
+
+    steps = [step for row in rows for step in (row.history or []) if isinstance(step, dict)]
+    users = User.objects.in_bulk({step["by_id"] for step in steps if isinstance(step.get("by_id"), int)})
+    for row in rows:
+        row.history = [{**{key: value for key, value in step.items() if key not in ("by", "by_id")},
+                        "door": professional(users.get(step.get("by_id")))} if isinstance(step, dict) else step
+                       for step in (row.history or [])]
+
+
 def _build(client: Client, today: date) -> ClientFile:
     personal = []
     for model_field in Client._meta.concrete_fields:
@@ -212,6 +230,8 @@ def _build(client: Client, today: date) -> ClientFile:
     for spec in SPECS:
         rows = list(_queryset(spec, client))
         loaded[spec.model] = rows
+        if rows and spec.model._meta.label_lower in NAMES_IN_SNAPSHOTS:
+            _roles_in_history(rows)
         path_field = spec.path.split("__")[0] if spec.path == "client" else ""
         section = Section(key=spec.model._meta.label_lower, title=spec.title)
         for row in rows:
@@ -244,8 +264,9 @@ def _change_history(client: Client, loaded: dict) -> Section:
         fields = [("Tijdstip", _date(entry.timestamp)), ("Wat", f"{label} nr. {entry.object_pk}"),
                   ("Handeling", actions.get(entry.action, str(entry.action))),
                   ("Door", professional(entry.actor) if entry.actor_id else "het systeem (import of taak)")]
+        hidden = NAMES_IN_SNAPSHOTS.get(entry.content_type.app_label + "." + entry.content_type.model, frozenset())
         for name, change in (entry.changes or {}).items() if isinstance(entry.changes, dict) else []:
-            if isinstance(change, list) and len(change) == 2:
+            if isinstance(change, list) and len(change) == 2 and name not in hidden:
                 fields.append((name, f"{change[0]} → {change[1]}"))
         section.records.append(Record(number=entry.pk, fields=fields))
     return section

@@ -6,10 +6,11 @@ key gives the same pseudonym in every export, so an analyst links their own expo
 nobody links a row back to a client, and no other export of Kansrijk carries the pseudonym.
 
 What is left out, and why: name, BSN, client number, dossier number and internal id (identifying); every free text
-(it may name people); special categories (health, addiction, origin: AVG art. 9); address and postcode, team and
-client manager (small areas and small teams single people out). Dates are given as year and month only, age as the
-birth year. Rows are not suppressed: a person-level export is for analysts bound by a confidentiality agreement,
-and every export is recorded with who, when and the purpose (``PseudonymisedExport``)."""
+(it may name people); special categories (health, addiction, origin: AVG art. 9; a trajectory's medical end
+reason is given as ``overig``); address and postcode, team and client manager (small areas and small teams single
+people out). Dates are given as year and month only, age as the birth year. Rows are not suppressed: a person-level
+export is for analysts bound by a confidentiality agreement, and every export is recorded with who, when and the
+purpose (``PseudonymisedExport``)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from kansrijk.caseload.models import BenefitSpell
 from kansrijk.core.pseudonyms import analysis_key, analysis_pseudonym
 from kansrijk.diagnosis.models import LadderMeasurement
+from kansrijk.trajectories.codes import EndReason
 from kansrijk.trajectories.models import Trajectory
 
 CHUNK = 2000
@@ -61,8 +63,15 @@ def _trajectories(municipality_id: int) -> QuerySet:
                           "start_on", "end_on", "end_reason", "dropout_reason", "result", "satisfaction"))
 
 
+# End reasons that are health data (AVG art. 9): given as ``overig`` per person; the aggregate analyses still count
+# them under their own code.
+HEALTH_END_REASONS = {EndReason.MEDISCH}
+
+
 def _trajectory_row(row) -> list:
     client_id, approach, srg, status, accepted, start, end, end_reason, dropout, result, satisfaction = row
+    if end_reason in HEALTH_END_REASONS:
+        end_reason = EndReason.OVERIG.value
     return [client_id, approach, srg, status, _month(accepted), _month(start), _month(end), end_reason, dropout,
             result, satisfaction if satisfaction is not None else ""]
 

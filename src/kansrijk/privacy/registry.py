@@ -106,7 +106,9 @@ SPECS: tuple[Spec, ...] = (
          anonymise=_blank("desired_occupations", "home_postcode", "summary")),
     Spec(matching.ProfileConsent, "client", "Toestemming om het profiel te delen met werkgevers",
          "manager_consented_at", anonymise=_blank("withdrawal_note")),
-    Spec(matching.Placement, "client", "Plaatsingen bij werkgevers", "started_on", related=("employer", "vacancy")),
+    Spec(matching.Placement, "client", "Plaatsingen bij werkgevers", "started_on", related=("employer", "vacancy"),
+         # The reason it ended is typed by the client manager (it may be a health reason).
+         anonymise=_blank("end_reason")),
     Spec(matching.MatchProposal, "client", "Voorstellen aan werkgevers", "created_at",
          anonymise={"reason": "", "explanation": {}, "history": []}, related=("vacancy", "vacancy__employer")),
     Spec(matching.CandidateInvitation, "client", "Selecties voor een aanpak", "decided_at",

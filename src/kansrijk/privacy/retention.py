@@ -5,8 +5,9 @@ one UPDATE or DELETE per record type per batch of ``batch_size`` ids, never one 
 own transaction, so a failure leaves no rule half-applied. ``today`` is injected (``--today``) so tests and a catch-up
 run can set the clock.
 
-A record is expired when its start date (the end of the client's last benefit, or the record's own date) lies
-``period_months`` months or more before ``today``. A client with a running benefit never expires.
+A record is expired when its start date (the end of the client's last benefit, or the record's own date) plus
+``period_months`` months (``add_months``, the day clamped to the month's end) is ``today`` or earlier. A client
+with a running benefit never expires.
 
 Anonymising the client file replaces name, BSN, client and dossier number and every free text by fixed markers, and
 deletes the special categories, but keeps birth year, sex, household, team, benefit spells, ladder steps, trajectory
@@ -32,7 +33,7 @@ from kansrijk.diagnosis.models import Intake, IntakeSpecialCategories, LadderMea
 from kansrijk.inview.models import Contact
 from kansrijk.trajectories.models import Plan
 
-from .models import RecordType, RetentionAction, RetentionRule, RetentionRun, StartsFrom
+from .models import AccessRequest, RecordType, RetentionAction, RetentionRule, RetentionRun, StartsFrom
 from .registry import ANONYMOUS_NUMBER_PREFIX, BY_MODEL, CLIENT_ANONYMISE, MARKER, SPECS
 
 BATCH_SIZE = 2000
@@ -54,7 +55,13 @@ def benefit_end_of(client_id: int) -> date | None:
 
 
 def _cutoff(rule: RetentionRule, today: date) -> date:
-    return add_months(today, -rule.period_months)
+    """The latest start date that has expired on ``today``: exactly the starts with ``add_months(start, period) <=
+    today``, the date the client's file states. On a month's last day that includes the whole month ``period``
+    months back (31 January + 1 month is 28 February, so 28 February takes 29-31 January along)."""
+    cutoff = add_months(today, -rule.period_months)
+    if today.day == calendar.monthrange(today.year, today.month)[1]:
+        cutoff = cutoff.replace(day=calendar.monthrange(cutoff.year, cutoff.month)[1])
+    return cutoff
 
 
 def _after(day: date) -> datetime:
@@ -184,8 +191,13 @@ def _contacts(rule, cutoff, dry_run, batch_size) -> int:
 
 
 def _access_log(rule, cutoff, dry_run, batch_size) -> int:
-    rows = AccessLog.objects.filter(timestamp__lt=_after(cutoff))
-    return rows.count() if dry_run else _in_batches(rows, batch_size, delete=True)
+    """The access log and the answered access requests: both are accountability records that keep the client number
+    after the file is gone, until this period ends (``registry``, ``_delete_clients``)."""
+    querysets = [AccessLog.objects.filter(timestamp__lt=_after(cutoff)),
+                 AccessRequest.objects.filter(produced_at__lt=_after(cutoff))]
+    if dry_run:
+        return sum(rows.count() for rows in querysets)
+    return sum(_in_batches(rows, batch_size, delete=True) for rows in querysets)
 
 
 def _change_history(rule, cutoff, dry_run, batch_size) -> int:
@@ -213,7 +225,9 @@ def apply_retention(*, today: date | None = None, dry_run: bool = False, by=None
     """Apply every active rule as of ``today``; a dry run counts without changing anything. Either way a
     ``RetentionRun`` with the counts per record type is stored (counts only, no client)."""
     today = today or timezone.localdate()
-    counts = {}
+    # The run is stored first and each rule's count is saved in that rule's own transaction: if a later rule fails,
+    # what the earlier ones committed is still on record, and ``finished_at`` stays empty.
+    run = RetentionRun.objects.create(today=today, dry_run=dry_run, started_by=by, counts={})
     # The file goes before its parts: a client anonymised or deleted today is not also counted per part.
     order = list(HANDLERS)
     rules = sorted(RetentionRule.objects.filter(active=True), key=lambda rule: order.index(rule.record_type))
@@ -221,6 +235,8 @@ def apply_retention(*, today: date | None = None, dry_run: bool = False, by=None
         for rule in rules:
             cutoff = _cutoff(rule, today)
             with transaction.atomic():
-                counts[rule.record_type] = HANDLERS[rule.record_type](rule, cutoff, dry_run, batch_size)
-    return RetentionRun.objects.create(today=today, dry_run=dry_run, started_by=by, counts=counts,
-                                       finished_at=timezone.now())
+                run.counts[rule.record_type] = HANDLERS[rule.record_type](rule, cutoff, dry_run, batch_size)
+                run.save(update_fields=["counts"])
+    run.finished_at = timezone.now()
+    run.save(update_fields=["finished_at"])
+    return run

@@ -124,3 +124,29 @@ def test_the_backup_script_refuses_a_database_that_is_not_postgresql(tmp_path):
     result = run("backup.sh", tmp_path, url=f"sqlite:///{tmp_path / 'kansrijk.sqlite3'}")
     assert result.returncode != 0 and "not a PostgreSQL URL" in result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("script", ["backup.sh", "restore.sh"])
+def test_without_debians_postgresql_folder_the_scripts_use_the_tools_on_path(script, tmp_path):
+    """On a host without /usr/lib/postgresql/*/bin (RHEL, Alpine, a client-only install) the scripts are meant to
+    fall back to pg_dump, pg_restore and psql on PATH. Under ``set -o pipefail`` the failing ``ls`` of that folder
+    must not end the script silently before it gets there."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for tool in ("pg_dump", "pg_restore", "psql"):
+        # Each fake tool says it ran and fails, so the script stops right after reaching it.
+        (bin_dir / tool).write_text(f"#!/bin/sh\necho 'fake {tool} ran' >&2\nexit 3\n")
+        (bin_dir / tool).chmod(0o755)
+    copy = tmp_path / script
+    copy.write_text((SCRIPTS / script).read_text().replace("/usr/lib/postgresql/", str(tmp_path / "nowhere") + "/"))
+    copy.chmod(0o755)
+    dump = tmp_path / "kansrijk-x.dump"
+    dump.write_bytes(b"x")
+    (tmp_path / "kansrijk-x.dump.sha256").write_text(
+        subprocess.run(["sha256sum", dump.name], cwd=tmp_path, capture_output=True, text=True).stdout)
+    args = [tmp_path / "out"] if script == "backup.sh" else [dump]
+    env = {**os.environ, "DATABASE_URL": "postgresql://kansrijk@localhost/kansrijk",
+           "PATH": f"{bin_dir}:{os.environ['PATH']}"}
+    env.pop("PGBIN", None)
+    result = subprocess.run([str(copy), *map(str, args)], env=env, capture_output=True, text=True, timeout=60)
+    assert "fake" in result.stderr and "ran" in result.stderr, (result.returncode, result.stderr)

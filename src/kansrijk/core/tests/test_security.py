@@ -409,3 +409,12 @@ def test_deploy_check_reports_nothing_with_production_settings(tmp_path):
     assert result.returncode == 0, result.stderr + result.stdout
     # The one silenced check is W008 (HTTPS redirect at the proxy, reason in settings.py); nothing else is hidden.
     assert result.stdout.strip() == "System check identified no issues (1 silenced).", result.stdout
+
+
+def test_a_forged_forwarded_for_header_does_not_escape_the_anonymous_throttle(db, client, tiny_rates):
+    """DRF identifies an anonymous caller by the X-Forwarded-For header when NUM_PROXIES is unset, a header the
+    caller writes: a new value per request would never be throttled. Without a proxy the socket address counts."""
+    schema = reverse("api:schema") + "?format=json"
+    for number in range(2):
+        assert client.get(schema, HTTP_X_FORWARDED_FOR=f"203.0.113.{number}").status_code == 200
+    _assert_throttled_problem(client.get(schema, HTTP_X_FORWARDED_FOR="203.0.113.99"))

@@ -139,3 +139,25 @@ def test_api_returns_the_file_and_records_the_request(world, filled, api_login):
     assert api.post(reverse("api:client-access-request-export", args=[world.other_muni_client.pk]),
                     {"reference": "x", "received_on": "2026-01-05"}).status_code == 404
     assert api_login(world.users["teamleider"]).post(url, {}).status_code == 403
+
+
+def test_a_proposals_history_names_the_role_not_the_civil_servant(world, filled):
+    """The employer services keep each step of a proposal with the full name of who took it (``history[].by``), for
+    their own page; the client's file, which names professionals by role only, must not copy that name, neither from
+    the record nor from its change history."""
+    from kansrijk.matching.employers.services import _step
+    from kansrijk.matching.models import MatchProposal
+
+    manager = world.users["klantmanager"]
+    proposal = MatchProposal.objects.get(client=world.own)
+    proposal.history = [_step("voorgedragen", manager, proposal.created_at, "Past goed")]
+    proposal.save()  # as the services do: the change history records the new history too
+    name = manager.get_full_name()
+    entries = LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(MatchProposal),
+                                      object_id=proposal.pk)
+    assert name and any(name in str(entry.changes) for entry in entries)
+
+    file = access_request.client_file(world.own)
+    rendered = str(file.sections)
+    assert name not in rendered
+    assert "Klantmanager" in str(next(s for s in file.sections if s.key == "matching.matchproposal").records)

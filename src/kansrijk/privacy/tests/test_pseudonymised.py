@@ -187,3 +187,29 @@ def test_deploy_check_names_a_missing_key(settings):
     assert [w.id for w in pseudonymisation_key_set(None)] == ["privacy.W001"]
     settings.PSEUDONYMISATION_KEY = "gezet"
     assert pseudonymisation_key_set(None) == []
+
+
+def test_debug_on_a_real_installation_does_not_derive_the_key_from_the_secret_key(settings):
+    """A derived key is for development installations (recognised by the development SECRET_KEY). A production
+    installation switched to DEBUG for troubleshooting must not quietly key the pseudonyms with its SECRET_KEY,
+    which every process of the web application holds: the exports would be linkable without the separate key."""
+    settings.SECRET_KEY = "een-echte-productiesleutel-" + "x" * 40
+    settings.PSEUDONYMISATION_KEY = ""
+    settings.DEBUG = True
+    with pytest.raises(ImproperlyConfigured):
+        analysis_key()
+
+
+def test_a_medical_end_reason_does_not_reach_the_person_level_export(world, person, login):
+    """That a trajectory ended for a medical reason is health data (AVG art. 9), which the person-level export
+    leaves out like the other special categories; the row itself stays, with the reason made general."""
+    from django.db.models import F
+
+    from kansrijk.trajectories.models import Trajectory
+
+    Trajectory.objects.filter(client=person).update(status="beeindigd", end_on=F("accepted_on"), end_reason="medisch")
+    rows = export(login(world.users["beleidsmedewerker"]), "trajecten")
+    column = rows[0].index("reden_einde")
+    assert len(rows) > 1
+    assert all(row[column] != "medisch" for row in rows[1:])
+    assert {row[column] for row in rows[1:]} == {"overig"}

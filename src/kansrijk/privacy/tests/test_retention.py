@@ -151,9 +151,10 @@ def test_exactly_the_expired_records_change(world, scene):
     assert LogEntry.objects.get(pk=scene["new_entry"].pk).changes == {"family_name": ["Nieuw", "Jansen"]}
 
     # Special categories: the late-enough client's two (its file's and its intake's); the expired client's went
-    # with its file. Access log: the old row and the rows fill() wrote in the real present, long before 2030.
+    # with its file. Access log: the old row and the rows fill() wrote in the real present, long before 2030, plus
+    # the three answered access requests fill() wrote then.
     assert {k: run.counts[k] for k in ("client_file", "special_categories", "contacts", "access_log")} == {
-        "client_file": 1, "special_categories": 2, "contacts": 1, "access_log": 4}
+        "client_file": 1, "special_categories": 2, "contacts": 1, "access_log": 7}
     assert run.counts["change_history"] >= 1
     assert not run.dry_run and run.today == TODAY
 
@@ -299,3 +300,81 @@ def test_a_client_without_any_spell_never_expires(world):
     lonely = ClientFactory(municipality=world.muni, client_number="7301")
     retention.apply_retention(today=TODAY + timedelta(days=10000))
     assert Client.objects.get(pk=lonely.pk).client_number == "7301"
+
+
+def test_anonymising_clears_the_free_text_reason_a_placement_ended(world):
+    """The reason a placement ended is typed by the client manager (it may well be a health reason); the file's
+    other free texts go on anonymisation, so must this one."""
+    from kansrijk.matching.models import Employer, Placement
+
+    rule("client_file", 12, "benefit_end", "anonymise")
+    client = ended_client(world, "7401", date(2029, 1, 1))
+    employer = Employer.objects.create(municipality=world.muni, name="Kwekerij Het Blad")
+    placement = Placement.objects.create(client=client, employer=employer, kind="proefplaatsing",
+                                         started_on=date(2028, 1, 1), ended_on=date(2028, 6, 1),
+                                         end_reason="Uitgevallen-met-burn-out", created_by=world.users["klantmanager"])
+    retention.apply_retention(today=TODAY)
+    assert "burn-out" not in Placement.objects.get(pk=placement.pk).end_reason
+    assert "burn-out" not in str(access_request.client_file(Client.objects.get(pk=client.pk)).sections)
+
+
+def test_a_period_from_a_month_end_expires_on_the_date_the_client_was_told(world):
+    """31 January + 1 month is 28 February (the month's last day), which is the date the client's file states; the
+    job must anonymise on that day, not only on 1 March."""
+    rule("client_file", 1, "benefit_end", "anonymise")
+    client = ended_client(world, "7501", date(2030, 1, 31))
+    told = dict(access_request.client_file(client).retention)["Cliëntdossier (persoonsgegevens en alle vastleggingen)"]
+    assert "28 februari 2030" in told
+    assert retention.apply_retention(today=date(2030, 2, 27)).counts == {"client_file": 0}
+    assert retention.apply_retention(today=date(2030, 2, 28)).counts == {"client_file": 1}
+    assert Client.objects.get(pk=client.pk).client_number.startswith("ANON-")
+
+
+@pytest.mark.parametrize("start, months, last_kept, first_expired", [
+    (date(2030, 1, 31), 1, date(2030, 2, 27), date(2030, 2, 28)),
+    (date(2028, 2, 29), 12, date(2029, 2, 27), date(2029, 2, 28)),
+    (date(2030, 3, 31), 1, date(2030, 4, 29), date(2030, 4, 30)),
+    (date(2030, 1, 15), 1, date(2030, 2, 14), date(2030, 2, 15)),
+    (date(2030, 2, 28), 1, date(2030, 3, 27), date(2030, 3, 28)),
+])
+def test_the_cutoff_matches_start_plus_period(start, months, last_kept, first_expired):
+    def expired(today):
+        return start <= retention._cutoff(RetentionRule(period_months=months), today)
+
+    assert retention.add_months(start, months) == first_expired
+    assert not expired(last_kept) and expired(first_expired)
+    assert expired(first_expired + timedelta(days=1))
+
+
+def test_a_failing_rule_leaves_the_rules_before_it_recorded(world, monkeypatch):
+    """Each rule commits on its own, so when a later rule fails the earlier ones have already anonymised or deleted:
+    the run must still say so (and that it did not finish), or there is no record of what happened."""
+    rule("client_file", 12, "benefit_end", "anonymise")
+    rule("contacts", 24, "record_date", "anonymise")
+    client = ended_client(world, "7601", date(2029, 1, 1))
+
+    def broken(*args):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setitem(retention.HANDLERS, "contacts", broken)
+    with pytest.raises(RuntimeError):
+        retention.apply_retention(today=TODAY)
+    assert Client.objects.get(pk=client.pk).client_number.startswith("ANON-")
+    run = RetentionRun.objects.get()
+    assert run.counts == {"client_file": 1} and run.finished_at is None and not run.dry_run
+
+
+def test_answered_access_requests_go_with_the_access_logs_period(world):
+    """An answered access request keeps the client number after the file is anonymised or deleted, as an
+    accountability record "until the access log's own period ends" (registry, _delete_clients): it must then go, or
+    the client number is kept forever."""
+    rule("access_log", 12, "record_date", "delete")
+    old, recent = (AccessRequest.objects.create(client=world.own, client_number="5001", reference=reference,
+                                                received_on=date(2029, 1, 1), format="pdf",
+                                                produced_by=world.users["beheerder"]) for reference in ("Z-1", "Z-2"))
+    AccessRequest.objects.filter(pk=old.pk).update(produced_at=at(date(2029, 6, 15)))
+    AccessRequest.objects.filter(pk=recent.pk).update(produced_at=at(date(2029, 6, 16)))
+    retention.apply_retention(today=TODAY)
+    assert list(AccessRequest.objects.values_list("reference", flat=True)) == ["Z-2"]
+    assert not LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(AccessRequest),
+                                       object_id=old.pk).exists()
