@@ -238,7 +238,8 @@ pg_only = pytest.mark.skipif(connection.vendor != "postgresql",
 
 
 @pg_only
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: the data migrations' rows are there even after an earlier transactional test emptied the tables.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.parametrize("existing_versions", [1, 0])
 def test_two_connections_racing_on_the_same_version_exactly_one_wins(world, monkeypatch, existing_versions):
     for _ in range(existing_versions):
@@ -256,7 +257,8 @@ def test_two_connections_racing_on_the_same_version_exactly_one_wins(world, monk
 
 
 @pg_only
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: the data migrations' rows are there even after an earlier transactional test emptied the tables.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_an_agreement_racing_a_new_version_is_never_recorded_on_an_outdated_one(world, monkeypatch):
     v1 = save(world)
     create = services._create_version
