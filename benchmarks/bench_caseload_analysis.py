@@ -96,6 +96,28 @@ def _populate(spells: int, seed: int, today: date) -> dict:
             "build_seconds": round(time.perf_counter() - started, 1)}
 
 
+def plain_read_and_group(municipality_id: int, cut: int):
+    """The baseline: the analysis's rows read with a plain cursor into pandas and grouped by inflow year (``cut``:
+    the reference date as days since 1970)."""
+    import pandas as pd
+    from django.db import connection
+
+    from kansrijk.monitoring.selectors import _day_number
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT s.client_id, {_day_number('s.original_start')}, {_day_number('s.end_date')}, "
+            "COALESCE(NULLIF(s.household, ''), c.household), cc.description, c.birth_year, c.sex "
+            "FROM caseload_benefitspell s JOIN caseload_client c ON c.id = s.client_id "
+            "LEFT JOIN caseload_causecode cc ON cc.id = s.cause_id WHERE s.municipality_id = %s",
+            [municipality_id])
+        frame = pd.DataFrame(cursor.fetchall(), columns=["client_id", "start", "end", "household", "cause",
+                                                         "birth_year", "sex"])
+    frame["year"] = pd.to_datetime(frame["start"], unit="D").dt.year
+    frame["active"] = frame["end"].isna() | (frame["end"] > cut)
+    return frame.groupby("year")["active"].agg(["size", "sum"])
+
+
 def _timed(run, repeat: int) -> list[float]:
     return timed_ms(lambda _subject: run(), [None], repeat)
 
@@ -108,12 +130,10 @@ def main() -> None:
     parser.add_argument("--out", help="JSON-bestand (standaard benchmarks/results/caseload-analysis-<engine>.json)")
     args = parser.parse_args()
     folder = setup_django()
-    import pandas as pd
     from django.db import connection
     from django.utils import timezone
 
     from kansrijk.monitoring import selectors
-    from kansrijk.monitoring.selectors import _day_number
 
     refuse_populated_database()
     engine = connection.vendor
@@ -126,18 +146,7 @@ def main() -> None:
         return selectors.caseload_analysis(municipality_id, today, use_cache=False)
 
     def baseline():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT s.client_id, {_day_number('s.original_start')}, {_day_number('s.end_date')}, "
-                "COALESCE(NULLIF(s.household, ''), c.household), cc.description, c.birth_year, c.sex "
-                "FROM caseload_benefitspell s JOIN caseload_client c ON c.id = s.client_id "
-                "LEFT JOIN caseload_causecode cc ON cc.id = s.cause_id WHERE s.municipality_id = %s",
-                [municipality_id])
-            frame = pd.DataFrame(cursor.fetchall(), columns=["client_id", "start", "end", "household", "cause",
-                                                             "birth_year", "sex"])
-        frame["year"] = pd.to_datetime(frame["start"], unit="D").dt.year
-        frame["active"] = frame["end"].isna() | (frame["end"] > cut)
-        return frame.groupby("year")["active"].agg(["size", "sum"])
+        return plain_read_and_group(municipality_id, cut)
 
     analysis()  # warm up: imports, connection
     analysis_ms = _timed(analysis, args.repeat)

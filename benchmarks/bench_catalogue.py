@@ -67,6 +67,28 @@ def _populate(copies: int) -> int:
     return Approach.objects.count()
 
 
+def search(query: str, **filters) -> None:
+    """The catalogue page's first page of results, with what the page shows of each approach."""
+    from kansrijk.catalogue import selectors
+
+    page = list(selectors.approach_list(selectors.CatalogueFilters(q=query, **filters), [1])[:50])
+    for approach in page:
+        approach.target_groups, list(approach.working_elements.all())
+
+
+def scan(query: str) -> None:
+    """The baseline: an unranked LIKE scan for every word of the query."""
+    from django.db import connection
+
+    from kansrijk.catalogue.search import words
+
+    conditions = " AND ".join(["search_document LIKE %s"] * len(words(query)))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id FROM catalogue_approach WHERE {conditions} ORDER BY name LIMIT 50",
+                       [f"%{word}%" for word in words(query)])
+        cursor.fetchall()
+
+
 def _timed(run, repeat: int) -> list[float]:
     times = []
     for _ in range(repeat):
@@ -90,22 +112,7 @@ def main() -> None:
     _setup(os.environ.get("DATABASE_URL"))
     from django.db import connection
 
-    from kansrijk.catalogue import selectors
-    from kansrijk.catalogue.search import words
-
     approaches = _populate(args.copies)
-
-    def search(query, **filters):
-        page = list(selectors.approach_list(selectors.CatalogueFilters(q=query, **filters), [1])[:50])
-        for approach in page:
-            approach.target_groups, list(approach.working_elements.all())
-
-    def scan(query):
-        conditions = " AND ".join(["search_document LIKE %s"] * len(words(query)))
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT id FROM catalogue_approach WHERE {conditions} ORDER BY name LIMIT 50",
-                           [f"%{word}%" for word in words(query)])
-            cursor.fetchall()
 
     search("warm up")
     plain = _timed(search, args.repeat)

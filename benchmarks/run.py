@@ -210,28 +210,12 @@ def step_import_baseline(args) -> dict:
 
 def step_catalogue(args) -> dict:
     _setup_django()
-    from bench_catalogue import QUERIES, _populate
-    from django.db import connection
-
-    from kansrijk.catalogue import selectors
-    from kansrijk.catalogue.search import words
+    from bench_catalogue import QUERIES, _populate, scan, search
 
     approaches = _populate(50)
 
-    def search(query, **filters):
-        page = list(selectors.approach_list(selectors.CatalogueFilters(q=query, **filters), [1])[:50])
-        for approach in page:
-            approach.target_groups, list(approach.working_elements.all())
-
     def filtered(query):
         search(query, target_groups=["ouderen", "algemeen"], ladder_steps=["2"], goal="werk")
-
-    def scan(query):
-        conditions = " AND ".join(["search_document LIKE %s"] * len(words(query)))
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT id FROM catalogue_approach WHERE {conditions} ORDER BY name LIMIT 50",
-                           [f"%{word}%" for word in words(query)])
-            cursor.fetchall()
 
     search("warm up")
     # Fifteen queries give fifteen samples, whose p95 is the slowest one: each query five times per run gives the p95
@@ -385,30 +369,17 @@ def step_analysis(args) -> dict:
     """The caseload analysis of the whole imported municipality, cold, from the cache, and the outflow analysis;
     baseline: the same rows read with a plain cursor into pandas and grouped by inflow year."""
     _setup_django()
-    import pandas as pd
-    from django.db import connection
+    from bench_caseload_analysis import plain_read_and_group
     from django.utils import timezone as dj_timezone
 
     from kansrijk.monitoring import selectors
-    from kansrijk.monitoring.selectors import _day_number
 
     today = dj_timezone.localdate()
     municipality_id = _national().pk
     cut = (today - date(1970, 1, 1)).days
 
     def baseline():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT s.client_id, {_day_number('s.original_start')}, {_day_number('s.end_date')}, "
-                "COALESCE(NULLIF(s.household, ''), c.household), cc.description, c.birth_year, c.sex "
-                "FROM caseload_benefitspell s JOIN caseload_client c ON c.id = s.client_id "
-                "LEFT JOIN caseload_causecode cc ON cc.id = s.cause_id WHERE s.municipality_id = %s",
-                [municipality_id])
-            frame = pd.DataFrame(cursor.fetchall(), columns=["client_id", "start", "end", "household", "cause",
-                                                             "birth_year", "sex"])
-        frame["year"] = pd.to_datetime(frame["start"], unit="D").dt.year
-        frame["active"] = frame["end"].isna() | (frame["end"] > cut)
-        return frame.groupby("year")["active"].agg(["size", "sum"])
+        return plain_read_and_group(municipality_id, cut)
 
     def ms(call):
         started = time.perf_counter()
