@@ -2,8 +2,10 @@
 clients at every distance from the user (own caseload, own team, other team, other municipality)."""
 
 import functools
+import os
 from dataclasses import dataclass
 
+import hypothesis
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
@@ -13,6 +15,12 @@ from kansrijk.accounts.models import Municipality, RolePolicy, Team, User
 from kansrijk.accounts.roles import Role
 from kansrijk.caseload.models import Client, ClientSpecialCategories
 from kansrijk.caseload.tests.factories import BenefitSpellFactory, ClientFactory, UserFactory
+
+# The suite's property tests draw the same examples on every run, so `make test` (and CI) passes or fails the same way
+# each time; HYPOTHESIS_PROFILE=explore draws new examples, for hunting bugs locally.
+hypothesis.settings.register_profile("kansrijk", derandomize=True, database=None)
+hypothesis.settings.register_profile("explore", max_examples=200)
+hypothesis.settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "kansrijk"))
 
 
 @dataclass

@@ -90,7 +90,9 @@ def client_rows(draw, number: str) -> ClientRows:
             if start in starts:  # one period per client per start date, as the format demands
                 continue
             starts.add(start)
-            end = draw(st.none() | st.integers(0, 700).map(lambda days, s=start: s + timedelta(days=days)))
+            # An end date may lie ahead, but no further than the importer accepts (a year and a day from today).
+            end = draw(st.none() | st.integers(0, 700).map(
+                lambda days, s=start: min(s + timedelta(days=days), TODAY + timedelta(days=366))))
             periods.append(Period(start, end, orig, draw(HOUSEHOLD),
                                   draw(st.sampled_from(["", *map(str, sorted(CAUSE_CODES)[:8])])),
                                   draw(st.sampled_from(["PW", "IOAW", "IOAZ", ""])),
