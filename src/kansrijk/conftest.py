@@ -19,7 +19,7 @@ from kansrijk.caseload.tests.factories import BenefitSpellFactory, ClientFactory
 # The suite's property tests draw the same examples on every run, so `make test` (and CI) passes or fails the same way
 # each time; HYPOTHESIS_PROFILE=explore draws new examples, for hunting bugs locally.
 hypothesis.settings.register_profile("kansrijk", derandomize=True, database=None)
-hypothesis.settings.register_profile("explore", max_examples=200)
+hypothesis.settings.register_profile("explore")  # hypothesis's defaults: a random seed per run
 hypothesis.settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "kansrijk"))
 
 
