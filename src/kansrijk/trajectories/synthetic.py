@@ -202,6 +202,8 @@ def write_demo_trajectories(municipality: Municipality, *, seed: int = 0, today:
     rng = random.Random(seed + 5)
     # The clients' marks draw from their own generator, so adding them left every other demo figure as it was.
     marks = random.Random(seed + 55)
+    # A steady inflow leaves some referrals awaiting the demo provider's answer whatever the date; drawn apart too.
+    inflow = random.Random(seed + 56)
     clients = {row[0]: row for row in Client.objects.filter(municipality=municipality, client_manager__isnull=False)
                .values_list("id", "client_manager_id", "given_names", "family_name", "client_number")}
     spells: dict[int, list] = {}
@@ -246,6 +248,8 @@ def write_demo_trajectories(municipality: Municipality, *, seed: int = 0, today:
             low, high = window(spells[client_id][-1][0], None)
             referred_on = low + timedelta(days=rng.randint(0, (high - low).days))
             end_on = None
+            if inflow.random() < 0.15:
+                referred_on, provider = max(low, today - timedelta(days=inflow.randint(0, 20))), providers[0]
         shared = {"gedeeld": [SharedItem.NAAM], "naam": f"{given} {family}".strip(), "clientnummer": number}
         if client_id in trede:
             shared["gedeeld"].append(SharedItem.TREDE)
