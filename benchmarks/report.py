@@ -39,6 +39,12 @@ def merge(engines: list[dict]) -> dict:
     }
 
 
+def _engine_columns(first: str, engines: list[dict]) -> list[str]:
+    """A table's header and rule lines: the first column, then one right-aligned column per engine."""
+    names = "".join(f" {ENGINE_NAMES[engine['engine']]} |" for engine in engines)
+    return [first + names, "|---|" + "---:|" * len(engines)]
+
+
 def _number(value: float, unit: str) -> str:
     if value is None:
         return "–"
@@ -107,11 +113,7 @@ def render_markdown(latest: dict) -> str:
         lines.append(row + f" {_target(reference)} | {met} |")
 
     lines += ["", "Peak memory per step (MB; the resident set of the step's own process, Django included):", ""]
-    header, rule = "| Step |", "|---|"
-    for engine in engines:
-        header += f" {ENGINE_NAMES[engine['engine']]} |"
-        rule += "---:|"
-    lines += [header, rule]
+    lines += _engine_columns("| Step |", engines)
     steps = []
     for engine in engines:
         steps += [step for step in engine["peak_memory_mb"] if step not in steps]
@@ -122,11 +124,7 @@ def render_markdown(latest: dict) -> str:
         lines.append(row)
 
     lines += ["", "The dataset and how long each engine's run took:", ""]
-    header, rule = "| |", "|---|"
-    for engine in engines:
-        header += f" {ENGINE_NAMES[engine['engine']]} |"
-        rule += "---:|"
-    lines += [header, rule]
+    lines += _engine_columns("| |", engines)
     counts = [("clients", "clients"), ("spells", "benefit spells (imported)"), ("contacts", "contacts"),
               ("measurements", "measurements"), ("referrals", "referrals"), ("trajectories", "trajectories"),
               ("trajectory_reports", "trajectory reports"), ("generated_rows", "rows generated after the import")]

@@ -1,19 +1,10 @@
 from django.contrib import admin
 
+from kansrijk.core.admin import ReadOnlyAdmin
+
 from .models import Assessment, WorkingElement
 
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """The catalogue is kept through its own pages (/catalogus/) and content files; the admin only shows."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+# The catalogue is kept through its own pages (/catalogus/) and content files; the admin only shows.
 
 
 @admin.register(WorkingElement)

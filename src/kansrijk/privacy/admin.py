@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from kansrijk.core.admin import ReadOnlyAdmin
+
 from .models import AccessRequest, PseudonymisedExport, RetentionRule, RetentionRun
 
 
@@ -19,25 +21,14 @@ class RetentionRuleAdmin(admin.ModelAdmin):
         return False
 
 
-class _ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(RetentionRun)
-class RetentionRunAdmin(_ReadOnly):
+class RetentionRunAdmin(ReadOnlyAdmin):
     list_display = ["started_at", "today", "dry_run", "started_by", "counts"]
     list_filter = ["dry_run"]
 
 
 @admin.register(AccessRequest)
-class AccessRequestAdmin(_ReadOnly):
+class AccessRequestAdmin(ReadOnlyAdmin):
     # The client number only: the administrator's record of requests, not a way into the file.
     list_display = ["produced_at", "reference", "client_number", "received_on", "format", "produced_by"]
     fields = ["produced_at", "reference", "client_number", "received_on", "format", "produced_by"]
@@ -45,6 +36,6 @@ class AccessRequestAdmin(_ReadOnly):
 
 
 @admin.register(PseudonymisedExport)
-class PseudonymisedExportAdmin(_ReadOnly):
+class PseudonymisedExportAdmin(ReadOnlyAdmin):
     list_display = ["exported_at", "exported_by", "municipality", "table", "rows", "purpose"]
     list_filter = ["table", "municipality"]

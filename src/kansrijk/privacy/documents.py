@@ -5,26 +5,16 @@ from __future__ import annotations
 
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
-from fpdf import FPDF
 
-from kansrijk.trajectories.pdf import FONT_DIR
+from kansrijk.trajectories.pdf import ClientDocument
 
 from .access_request import RECIPIENTS_TEXT, ClientFile
 
 
-class _FileDocument(FPDF):
-    def __init__(self, footer_text: str):
-        super().__init__(format="A4")
-        self.footer_text = footer_text
-        self.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
-        self.add_font("DejaVu", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
-        self.set_margins(18, 18, 18)
-        self.set_auto_page_break(True, margin=18)
-
-    def footer(self):
-        self.set_y(-12)
-        self.set_font("DejaVu", "", 8)
-        self.cell(0, 6, f"{self.footer_text} · pagina {self.page_no()} van {{nb}}", align="C")
+class _FileDocument(ClientDocument):
+    # Smaller margins than the plan's: a whole file runs to many pages.
+    page_margin = 18
+    footer_offset = 12
 
     def heading(self, text: str, size: int = 13):
         self.ln(3)

@@ -20,19 +20,28 @@ def _date(value) -> str:
     return formats.date_format(value, "j F Y") if value else "–"
 
 
-class _PlanDocument(FPDF):
+class ClientDocument(FPDF):
+    """An A4 document for the client in DejaVu Sans, with a footer naming it and the page; the printable plan and the
+    access request's file (``privacy.documents``) both build on it."""
+
+    page_margin = 20
+    footer_offset = 14
+
     def __init__(self, footer_text: str):
         super().__init__(format="A4")
         self.footer_text = footer_text
         self.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
         self.add_font("DejaVu", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
-        self.set_margins(20, 20, 20)
-        self.set_auto_page_break(True, margin=20)
+        self.set_margins(self.page_margin, self.page_margin, self.page_margin)
+        self.set_auto_page_break(True, margin=self.page_margin)
 
     def footer(self):
-        self.set_y(-14)
+        self.set_y(-self.footer_offset)
         self.set_font("DejaVu", "", 8)
         self.cell(0, 6, f"{self.footer_text} · pagina {self.page_no()} van {{nb}}", align="C")
+
+
+class _PlanDocument(ClientDocument):
 
     def heading(self, text: str):
         self.ln(3)
