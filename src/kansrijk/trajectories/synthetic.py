@@ -237,6 +237,9 @@ def write_demo_trajectories(municipality: Municipality, *, seed: int = 0, today:
             if high > low:
                 plan_rows.append((client_id, "active", None))
     referrals, trajectories, pending = [], [], []
+    # Referrals of the last three weeks for the demo provider, about one per 60 active ones (a handful for the demo's
+    # provider to answer, not hundreds), at least three.
+    recent_quota = 3 + sum(1 for row in plan_rows if row[1] == "active") // 60
     for client_id, kind, fixed_end in plan_rows:
         _id, manager, given, family, number = clients[client_id]
         offer = rng.choice(offers)
@@ -248,7 +251,8 @@ def write_demo_trajectories(municipality: Municipality, *, seed: int = 0, today:
             low, high = window(spells[client_id][-1][0], None)
             referred_on = low + timedelta(days=rng.randint(0, (high - low).days))
             end_on = None
-            if inflow.random() < 0.15:
+            if recent_quota and inflow.random() < 0.15:
+                recent_quota -= 1
                 referred_on, provider = max(low, today - timedelta(days=inflow.randint(0, 20))), providers[0]
         shared = {"gedeeld": [SharedItem.NAAM], "naam": f"{given} {family}".strip(), "clientnummer": number}
         if client_id in trede:
