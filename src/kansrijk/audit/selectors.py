@@ -10,6 +10,9 @@ from django.utils import timezone
 
 from .models import AccessLog
 
+# The longest period the unusual-access report looks back over (web and API).
+MAX_REPORT_DAYS = 366
+
 
 def access_log_for_client(*, client_id: int) -> QuerySet[AccessLog]:
     return AccessLog.objects.filter(client_id=client_id).select_related("user").order_by("-timestamp")

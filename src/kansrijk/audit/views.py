@@ -28,6 +28,6 @@ def access_log(request):
 def unusual_access(request):
     days = request.GET.get("dagen", "30")
     days = parse_id(days) or 0
-    days = days if 0 < days <= 366 else 30
+    days = days if 0 < days <= selectors.MAX_REPORT_DAYS else 30
     rows = selectors.unusual_access(municipality_ids=visible_municipality_ids(request.user), days=days)
     return render(request, "audit/unusual_access.html", {"rows": rows, "days": days})

@@ -41,6 +41,7 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
+from kansrijk.core.dates import add_months
 from kansrijk.diagnosis.instruments import ZRM_SPECIAL_DOMAINS
 from kansrijk.trajectories import codes
 
@@ -80,24 +81,12 @@ class Period:
         end = self.start - timedelta(days=1)
         months = (self.end.year - self.start.year) * 12 + self.end.month - self.start.month + 1
         for count in (months, months - 1):
-            if count > 0 and _add_months(self.start, count) - timedelta(days=1) == self.end:
-                return Period(_add_months(self.start, -count), end)
+            if count > 0 and add_months(self.start, count) - timedelta(days=1) == self.end:
+                return Period(add_months(self.start, -count), end)
         return Period(end - timedelta(days=(self.end - self.start).days), end)
 
     def as_dict(self) -> dict:
         return {"van": self.start.isoformat(), "tot_en_met": self.end.isoformat()}
-
-
-def _add_months(day: date, months: int) -> date:
-    """The same day ``months`` later (or earlier), clamped to the month's last day."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    for last in (day.day, 30, 29, 28):
-        try:
-            return date(year, month + 1, min(day.day, last))
-        except ValueError:
-            continue
-    raise ValueError(day)
 
 
 def pct(part: float, whole: float) -> float:

@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from kansrijk.audit.models import AccessLog
 from kansrijk.caseload.models import BenefitSpell, Client, ClientSpecialCategories
+from kansrijk.core.dates import add_months
 from kansrijk.diagnosis.models import Intake, IntakeSpecialCategories, LadderMeasurement, ZrmMeasurement
 from kansrijk.inview.models import Contact
 from kansrijk.trajectories.models import Plan
@@ -37,13 +38,6 @@ from .models import AccessRequest, RecordType, RetentionAction, RetentionRule, R
 from .registry import ANONYMOUS_NUMBER_PREFIX, BY_MODEL, CLIENT_ANONYMISE, MARKER, SPECS
 
 BATCH_SIZE = 2000
-
-
-def add_months(value: date, months: int) -> date:
-    """``value`` moved by ``months`` (negative: back), the day clamped to the month's length."""
-    index = value.year * 12 + value.month - 1 + months
-    year, month = divmod(index, 12)
-    return date(year, month + 1, min(value.day, calendar.monthrange(year, month + 1)[1]))
 
 
 def benefit_end_of(client_id: int) -> date | None:

@@ -17,6 +17,7 @@ from kansrijk.caseload.models import Client
 from kansrijk.caseload.selectors import clients_for
 from kansrijk.catalogue.models import LocalOffer
 from kansrijk.core.bulk import insert_rows
+from kansrijk.core.dates import add_months
 
 from . import codes
 from .codes import ReferralStatus, ReportKind, SharedItem, TrajectoryStatus
@@ -545,17 +546,6 @@ def resume_trajectory(*, trajectory: Trajectory, by: User, until: date) -> Traje
         trajectory.status = TrajectoryStatus.LOPEND if trajectory.start_on else TrajectoryStatus.AANGEMELD
         trajectory.save(update_fields=["status"])
     return pause
-
-
-def add_months(day: date, months: int) -> date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise ValueError(day)
 
 
 def schedule_aftercare(outflow: list[tuple[int, date]], *, trajectories: dict[int, int] | None = None) -> int:

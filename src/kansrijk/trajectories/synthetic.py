@@ -400,8 +400,9 @@ def write_demo_trajectories(municipality: Municipality, *, seed: int = 0, today:
 
 
 def _demo_aftercare(rng, client_id, outflow_on, today, trajectory, manager_id) -> list:
+    from kansrijk.core.dates import add_months
+
     from .models import AftercareTask
-    from .services import add_months
 
     tasks = []
     for months in (1, 3, 6):

@@ -14,8 +14,6 @@ from .. import selectors
 from ..models import AccessLog
 from .serializers import AccessLogSerializer, UnusualAccessSerializer
 
-MAX_REPORT_DAYS = 366  # the web page's limit too
-
 Administers = role_permission(roles.ADMINISTERS, "Administers")
 
 
@@ -42,7 +40,7 @@ class AccessLogViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @action(detail=False, methods=["get"], pagination_class=None)
     def unusual(self, request):
         days = parse_id(request.query_params.get("days", "30")) or 30
-        if days > MAX_REPORT_DAYS:  # a larger number of days once overflowed the date arithmetic (500)
-            raise ValidationError({"days": [f"Kies hoogstens {MAX_REPORT_DAYS} dagen."]})
+        if days > selectors.MAX_REPORT_DAYS:  # a larger number of days once overflowed the date arithmetic (500)
+            raise ValidationError({"days": [f"Kies hoogstens {selectors.MAX_REPORT_DAYS} dagen."]})
         rows = selectors.unusual_access(municipality_ids=visible_municipality_ids(request.user), days=days)
         return Response(UnusualAccessSerializer(rows, many=True).data)

@@ -16,12 +16,12 @@ and municipality, reveals nothing, and only this installation can link it back t
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
+
+from kansrijk.core.pseudonyms import keyed_digest
 
 from . import codes
 
@@ -31,9 +31,7 @@ def pseudonym_key() -> bytes:
 
 
 def pseudonym(cbs_code: str, client_number: str, key: bytes | None = None) -> str:
-    digest = hmac.new(key or pseudonym_key(), f"vum-werkzoekende:{cbs_code}:{client_number}".encode(),
-                      hashlib.sha256).hexdigest()
-    return f"{cbs_code}-{digest[:32]}"
+    return f"{cbs_code}-{keyed_digest(key or pseudonym_key(), 'vum-werkzoekende', cbs_code, client_number)[:32]}"
 
 
 # --- Export ----------------------------------------------------------------------------------------------------------

@@ -11,11 +11,11 @@ import pandas as pd
 from django.db.models import Count, Max, Q
 
 from kansrijk.caseload.models import BenefitSpell
+from kansrijk.core.dates import add_months
 from kansrijk.diagnosis.instruments import ZRM_SPECIAL_DOMAINS
 from kansrijk.diagnosis.models import LadderMeasurement, ZrmScore
 from kansrijk.monitoring.analysis import AGE_CLASSES, SEX_WORDS, age_at, age_class, days, is_work
 from kansrijk.trajectories.models import Trajectory
-from kansrijk.trajectories.services import add_months
 
 from . import analysis
 from .models import Pilot

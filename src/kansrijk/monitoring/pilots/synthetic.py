@@ -30,8 +30,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from kansrijk.core.dates import add_months
 from kansrijk.monitoring.analysis import is_work
-from kansrijk.trajectories.services import add_months
 
 from .models import Pilot, PilotStatus
 

@@ -1,5 +1,5 @@
-// Charts beside the analysis tables (monitoring/_tables.html): one per canvas[data-chart], fed by the json_script the
-// attribute names. Without JavaScript the tables alone carry the figures.
+// Charts beside the analysis tables (monitoring/_tables.html) and the pilot evaluation: one per canvas[data-chart],
+// fed by the json_script the attribute names. Without JavaScript the tables alone carry the figures.
 // A static file, not an inline script, so that the Content-Security-Policy needs no 'unsafe-inline'.
 document.addEventListener("DOMContentLoaded", function () {
   if (!window.Chart) { return; }
