@@ -7,7 +7,8 @@ nobody links a row back to a client, and no other export of Kansrijk carries the
 
 What is left out, and why: name, BSN, client number, dossier number and internal id (identifying); every free text
 (it may name people); special categories (health, addiction, origin: AVG art. 9; a trajectory's medical end
-reason is given as ``overig``); address and postcode, team and client manager (small areas and small teams single
+reason is given as ``overig``, a cause of dependency that tells of health, detention or origin as 39 "Andere
+oorzaak"); address and postcode, team and client manager (small areas and small teams single
 people out). Dates are given as year and month only, age as the birth year. Rows are not suppressed: a person-level
 export is for analysts bound by a confidentiality agreement, and every export is recorded with who, when and the
 purpose (``PseudonymisedExport``)."""
@@ -40,8 +41,26 @@ def _spells(municipality_id: int) -> QuerySet:
                          "original_start", "end_date", "period_count", "cause__code"))
 
 
+# Causes of benefit dependency (the municipal code list) that say something of health, detention or origin (AVG
+# art. 9 and 10): given as 39 "Andere oorzaak" per person, like a medical end reason below; the aggregate analyses
+# still count them under their own code.
+SENSITIVE_CAUSE_CODES = {
+    11,  # Einde Arb. dienstbetr./ZW (sickness benefit)
+    15,  # Einde Uitk arbeidsongeschikth.
+    21,  # Arb. dienstbetr./uitk. ziekte
+    26,  # (Psych.)Inrichting
+    32,  # Einde WIA - WAJONG
+    25,  # Detentie
+    4,  # Verhuizing vanuit buitenland
+    16,  # Ink. asielzoekers/gedoogden
+    43,  # Afkomstig van AZC/COA
+}
+OTHER_CAUSE_CODE = 39
+
+
 def _spell_row(row) -> list:
     client_id, birth_year, sex, household, client_household, start, end, periods, cause = row
+    cause = OTHER_CAUSE_CODE if cause in SENSITIVE_CAUSE_CODES else cause
     return [client_id, birth_year, sex, household or client_household, _month(start), _month(end), periods,
             cause or ""]
 

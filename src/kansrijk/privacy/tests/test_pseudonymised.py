@@ -213,3 +213,22 @@ def test_a_medical_end_reason_does_not_reach_the_person_level_export(world, pers
     assert len(rows) > 1
     assert all(row[column] != "medisch" for row in rows[1:])
     assert {row[column] for row in rows[1:]} == {"overig"}
+
+
+def test_a_cause_telling_of_health_detention_or_origin_does_not_reach_the_person_level_export(world, person, login):
+    """The cause of benefit dependency can be health (arbeidsongeschiktheid, psychiatric institution), detention or
+    origin (AZC); per person it is given as 39 "Andere oorzaak", an ordinary cause as it is."""
+    from kansrijk.caseload.models import CauseCode
+
+    first, second = BenefitSpell.objects.filter(client=person).order_by("original_start")
+    first.cause, second.cause = CauseCode.objects.get(code=25), CauseCode.objects.get(code=2)  # detentie; relatie
+    BenefitSpell.objects.bulk_update([first, second], ["cause"])
+    rows = export(login(world.users["beleidsmedewerker"]), "uitkeringen")
+    column = rows[0].index("oorzaak_code")
+    pseudonym = analysis_pseudonym(person.pk)
+    assert [row[column] for row in rows[1:] if row[0] == pseudonym] == ["39", "2"]
+    for code in (11, 15, 21, 26, 32, 4, 16, 43):
+        second.cause = CauseCode.objects.get(code=code)
+        second.save(update_fields=["cause"])
+        rows = export(login(world.users["beleidsmedewerker"]), "uitkeringen")
+        assert [row[column] for row in rows[1:] if row[0] == pseudonym] == ["39", "39"], code
