@@ -11,7 +11,8 @@ with a running benefit never expires.
 
 Anonymising the client file replaces name, BSN, client and dossier number and every free text by fixed markers, and
 deletes the special categories, but keeps birth year, sex, household, team, benefit spells, ladder steps, trajectory
-codes and dates: the monitoring still counts anonymised clients. Their change history keeps who changed what when,
+codes and dates: the monitoring still counts anonymised clients. The access log and the answered access requests
+keep the old client number until their own period ends, but no longer point at the anonymised file. Their change history keeps who changed what when,
 without the old and new values. django-auditlog is switched off while the job writes, so deleting a row does not
 copy its values into a new log entry."""
 
@@ -119,6 +120,10 @@ def _anonymise_clients(ids: list[int]) -> None:
             rows.delete()
         elif spec.anonymise:
             rows.update(**spec.anonymise)
+    # The logs keep the client number for their own period but let go of the file: a link from a log row holding the
+    # old number to the anonymised birth year, spells and ladder steps would make the file identifiable again.
+    AccessLog.objects.filter(client_id__in=ids).update(client=None)
+    AccessRequest.objects.filter(client_id__in=ids).update(client=None)
     Client.objects.filter(pk__in=ids).update(**CLIENT_ANONYMISE)
 
 

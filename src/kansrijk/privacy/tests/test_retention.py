@@ -127,8 +127,10 @@ def test_exactly_the_expired_records_change(world, scene):
     for text in (*SECRET_TEXTS, "7001", "Astma"):
         assert text not in html, text
     assert MARKER in html
-    # The access log is an accountability record with a period of its own: it still says whom it concerned.
-    assert AccessLog.objects.filter(pk=recent.pk, client=expired, client_number="7001").exists()
+    # The access log is an accountability record with a period of its own: it still says whom it concerned, but no
+    # longer points at the anonymised file (which the old number would identify again).
+    assert AccessLog.objects.filter(pk=recent.pk, client=None, client_number="7001").exists()
+    assert not AccessLog.objects.filter(client=expired).exists()
     histories = LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(Client), object_id=expired.pk)
     assert all(entry.changes is None for entry in histories)
 
