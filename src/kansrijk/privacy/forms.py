@@ -1,5 +1,4 @@
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kansrijk.catalogue.forms import AccessibleForm
@@ -15,12 +14,6 @@ class AccessRequestForm(AccessibleForm):
                                   widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     format = forms.ChoiceField(label=_("Vorm"), choices=AccessRequest.Format.choices, widget=forms.RadioSelect,
                                initial=AccessRequest.Format.PDF)
-
-    def clean_received_on(self):
-        value = self.cleaned_data["received_on"]
-        if value > timezone.localdate():
-            raise forms.ValidationError(_("Een verzoek kan niet in de toekomst ontvangen zijn."))
-        return value
 
 
 class PseudonymisedExportForm(AccessibleForm):

@@ -7,6 +7,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kansrijk.audit.services import log_access
@@ -25,6 +26,8 @@ def record_access_request(*, client, by, reference: str, received_on: date, fmt:
         raise ValidationError({"reference": _("Vul het kenmerk van het verzoek in.")})
     if fmt not in AccessRequest.Format.values:
         raise ValidationError({"format": _("Kies PDF of HTML.")})
+    if received_on > timezone.localdate():
+        raise ValidationError({"received_on": _("Een verzoek kan niet in de toekomst ontvangen zijn.")})
     log_access(user=by, client=client, view="inzageverzoek")
     return AccessRequest.objects.create(client=client, client_number=client.client_number, reference=reference[:100],
                                         received_on=received_on, format=fmt, produced_by=by)

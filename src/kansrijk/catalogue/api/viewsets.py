@@ -1,5 +1,3 @@
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -14,6 +12,7 @@ from rest_framework.views import APIView
 from kansrijk.accounts import roles
 from kansrijk.accounts.permissions import role_permission
 from kansrijk.core.api import PROBLEM_MEDIA_TYPE
+from kansrijk.diagnosis.api.viewsets import call
 
 from .. import exchange, selectors, services
 from .. import vocabulary as v
@@ -115,15 +114,6 @@ def _municipality(user, code=None):
     return municipality
 
 
-def _call(service, *args, **kwargs):
-    try:
-        return service(*args, **kwargs)
-    except DjangoPermissionDenied as exc:
-        raise PermissionDenied from exc
-    except DjangoValidationError as exc:
-        raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}) from exc
-
-
 @extend_schema_view(
     list=extend_schema(summary="De catalogus doorzoeken en filteren", parameters=LIST_PARAMETERS),
     retrieve=extend_schema(summary="Eén aanpak met alle gegevens en hun bronnen"),
@@ -179,7 +169,7 @@ class ApproachViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
         municipality = _municipality(request.user, data.pop("gemeente", None))
         if not data.get("slug"):
             raise ValidationError({"slug": ["Geef een sleutel (kleine letters, cijfers en -)."]})
-        approach = _call(services.save_local_approach, entry=_entry(data), municipality=municipality, by=request.user)
+        approach = call(services.save_local_approach, entry=_entry(data), municipality=municipality, by=request.user)
         return self._detail(approach.slug, status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):
@@ -197,7 +187,7 @@ class ApproachViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
         data.pop("gemeente", None)
-        _call(services.save_local_approach, entry=_entry(data), municipality=approach.owner, by=request.user,
+        call(services.save_local_approach, entry=_entry(data), municipality=approach.owner, by=request.user,
               approach=approach)
         return self._detail(approach.slug)
 
@@ -208,7 +198,7 @@ class ApproachViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
         approach = self.get_object()
         payload = RetireSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        _call(services.retire_approach, approach=approach, reason=payload.validated_data["reason"], by=request.user)
+        call(services.retire_approach, approach=approach, reason=payload.validated_data["reason"], by=request.user)
         return self._detail(approach.slug)
 
     @extend_schema(methods=["GET"], summary="Beoordelingen met het beoordelingskader (nieuwste eerst)",
@@ -223,7 +213,7 @@ class ApproachViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
         payload = AssessmentCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
-        assessment = _call(
+        assessment = call(
             services.record_assessment, approach=approach, by=request.user,
             scores={key: (value["score"], value["reasoning"]) for key, value in data["scores"].items()},
             checklist=data["checklist"], effect_level=data["effect_level"], conclusion=data["conclusion"])
@@ -244,13 +234,13 @@ class ApproachViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
             return Response(LocalOfferSerializer(offers.select_related("municipality"), many=True).data)
         if request.method == "DELETE":
             municipality = _municipality(request.user, request.query_params.get("gemeente"))
-            _call(services.withdraw_local_offer, approach=approach, municipality=municipality, by=request.user)
+            call(services.withdraw_local_offer, approach=approach, municipality=municipality, by=request.user)
             return Response(status=status.HTTP_204_NO_CONTENT)
         payload = LocalOfferInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         values = dict(payload.validated_data)
         municipality = _municipality(request.user, values.pop("gemeente", None))
-        offer = _call(services.set_local_offer, approach=approach, municipality=municipality, values=values,
+        offer = call(services.set_local_offer, approach=approach, municipality=municipality, values=values,
                       by=request.user)
         return Response(LocalOfferSerializer(offer).data)
 
@@ -342,7 +332,7 @@ class CatalogueImportView(APIView):
             parsed = exchange.parse_catalogue_file(upload.read(), upload.name)
         except exchange.CatalogueFileError as exc:
             raise ValidationError({"file": [str(exc)]}) from exc
-        summary = _call(exchange.import_catalogue, parsed, municipality=municipality, by=request.user,
+        summary = call(exchange.import_catalogue, parsed, municipality=municipality, by=request.user,
                         dry_run=payload.validated_data["dry_run"])
         body = {**summary.as_dict(), "dry_run": payload.validated_data["dry_run"]}
         if not summary.ok:

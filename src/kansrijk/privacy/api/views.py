@@ -2,8 +2,6 @@
 Both are POSTs: each records who asked, when and why before the file leaves."""
 
 from django.core.exceptions import ImproperlyConfigured
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions
@@ -12,6 +10,7 @@ from rest_framework.views import APIView
 from kansrijk.accounts import roles
 from kansrijk.accounts.permissions import role_permission
 from kansrijk.core.pseudonyms import analysis_key
+from kansrijk.diagnosis.api.viewsets import call
 from kansrijk.monitoring.selectors import municipality_for
 
 from .. import access_request, selectors, services
@@ -26,11 +25,6 @@ class KeyMissing(exceptions.APIException):
     status_code = 503
     default_detail = "De sleutel voor pseudonimiseren (PSEUDONYMISATION_KEY) is niet ingesteld."
     default_code = "pseudonymisation_key_missing"
-
-
-def _validation_error(exc: DjangoValidationError) -> exceptions.ValidationError:
-    detail = exc.message_dict if hasattr(exc, "error_dict") else {"nonFieldErrors": exc.messages}
-    return exceptions.ValidationError(detail)
 
 
 class AccessRequestExportView(APIView):
@@ -51,13 +45,8 @@ class AccessRequestExportView(APIView):
         serializer = AccessRequestInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        if data["received_on"] > timezone.localdate():
-            raise exceptions.ValidationError({"received_on": ["Een verzoek kan niet in de toekomst ontvangen zijn."]})
-        try:
-            services.record_access_request(client=client, by=request.user, reference=data["reference"],
-                                           received_on=data["received_on"], fmt=data["format"])
-        except DjangoValidationError as exc:
-            raise _validation_error(exc) from exc
+        call(services.record_access_request, client=client, by=request.user, reference=data["reference"],
+             received_on=data["received_on"], fmt=data["format"])
         return file_response(access_request.client_file(client), data["format"])
 
 
@@ -82,9 +71,6 @@ class PseudonymisedExportView(APIView):
             key = analysis_key()
         except ImproperlyConfigured as exc:
             raise KeyMissing() from exc
-        try:
-            services.record_pseudonymised_export(by=request.user, municipality=municipality, table=data["table"],
-                                                 purpose=data["purpose"])
-        except DjangoValidationError as exc:
-            raise _validation_error(exc) from exc
+        call(services.record_pseudonymised_export, by=request.user, municipality=municipality, table=data["table"],
+             purpose=data["purpose"])
         return streaming_csv(data["table"], municipality, key)
