@@ -189,6 +189,8 @@ class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
     """Caseload review campaigns (*doorlichting*). Reached, seen and diagnosed are read from the contacts and
     measurements recorded since the start; only the invitation is marked by hand."""
 
+    lookup_value_regex = "[0-9]{1,18}"  # digits that fit a 64-bit id; anything else is a 404 from the router
+
     def get_permissions(self):
         return [MarksInvitations() if self.action == "invited" else RunsCampaigns()]
 
@@ -257,6 +259,5 @@ class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
     def _campaign_for_marking(self, pk):
         # A client manager marks their own invitations, so the lookup is by municipality, not ``campaigns_for``'s
         # team lead view (the same rule as the web page).
-        # parse_id: the path's pk is any text ("null" once reached int() and answered 500).
         return get_object_or_404(Campaign.objects.filter(municipality__in=self.request.user.municipalities.all()),
-                                 pk=parse_id(pk) or 0)
+                                 pk=int(pk))

@@ -238,6 +238,12 @@ def test_campaign_create_list_detail_and_invited(rhythm, api_login):
     assert detail["progress"] == {"total": 2, "invited": 1, "reached": 1, "seen": 1, "diagnosed": 0}
     assert lead.post(invited, {"client_ids": [rhythm.teammate.pk]}).json() == {"marked": 1}
     assert not CampaignInvitation.objects.filter(invited_on__isnull=True).exists()
+    # A campaign id that is no number, or too large for the database, is not found (it once answered 500).
+    base = reverse("api:campaign-list")
+    for bad in ("null", "123456789012345678901"):
+        assert lead.get(f"{base}{bad}/").status_code == 404
+        assert lead.post(f"{base}{bad}/close/").status_code == 404
+        assert manager.post(f"{base}{bad}/invited/", {"client_ids": [rhythm.own.pk]}).status_code == 404
 
 
 def test_closing_a_campaign(rhythm, api_login):
