@@ -21,7 +21,9 @@ def find_clients(user, query: str) -> list[Client]:
     query = (query or "").strip()
     if not query:
         return []
-    return list(clients_for_access_requests(user).filter(Q(client_number=query) | Q(bsn=query))
+    # A BSN written without its leading zero (8 digits) is found too, as in the caseload search.
+    bsn = query.zfill(9) if query.isdigit() and len(query) == 8 else query
+    return list(clients_for_access_requests(user).filter(Q(client_number=query) | Q(bsn=bsn))
                 .select_related("municipality").order_by("municipality__name", "client_number")[:SEARCH_LIMIT])
 
 

@@ -108,6 +108,11 @@ def test_search_by_number_or_bsn_within_own_municipality_logs_access(world, logi
     response = client.get(reverse("privacy:access-request"), {"zoek": "5001"})
     assert list(response.context["results"]) == [world.own]
     assert client.get(reverse("privacy:access-request-client", args=[world.other_muni_client.pk])).status_code == 404
+    # A BSN written without its leading zero is the same BSN.
+    world.own.bsn = "012345672"
+    world.own.save(update_fields=["bsn"])
+    response = client.get(reverse("privacy:access-request"), {"zoek": "12345672"})
+    assert list(response.context["results"]) == [world.own]
 
 
 def test_query_count_does_not_grow_with_the_records(world):
