@@ -12,6 +12,9 @@ from .models import AccessLog
 
 # The longest period the unusual-access report looks back over (web and API).
 MAX_REPORT_DAYS = 366
+# Browsing the client list (web and API) shows what the role's scope lists, a team lead's whole team included: it is
+# recorded, with whether each client lay outside the user's own caseload, but the report is about chosen lookups.
+BROWSING_VIEWS = ("lijst", "api_lijst")
 
 
 def access_log_for_client(*, client_id: int) -> QuerySet[AccessLog]:
@@ -46,6 +49,7 @@ def unusual_access(*, municipality_ids: list[int], days: int = 30, minimum: int 
     since = timezone.now() - timedelta(days=days)
     rows = list(
         AccessLog.objects.filter(municipality_id__in=municipality_ids, timestamp__gte=since, outside_caseload=True)
+        .exclude(view__in=BROWSING_VIEWS)
         .values("user_id", "user__username", "user__first_name", "user__last_name", "user__role")
         .annotate(clients=Count("client_number", distinct=True), views=Count("id"))
         .order_by("-clients")

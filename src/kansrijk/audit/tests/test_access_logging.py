@@ -53,14 +53,19 @@ def test_unscoped_request_leaves_no_record_and_reveals_nothing(world, login):
     assert not AccessLog.objects.exists()
 
 
-def test_browsing_the_list_records_every_shown_client_within_own_work(world, login):
-    """The list is a view of personal data too, but not a chosen lookup: it never counts as outside the caseload,
-    so the unusual-access report stays about lookups."""
+def test_browsing_the_list_records_every_shown_client_but_stays_out_of_the_unusual_access_report(world, login):
+    """The list is a view of personal data too, recorded as it is (a teammate's client lies outside the client
+    manager's own caseload), but not a chosen lookup: the unusual-access report stays about lookups."""
     login(world.users["klantmanager"]).get(reverse("caseload:client-list"))
     login(world.users["klantmanager"]).get(reverse("api:client-list"))
     shown = AccessLog.objects.filter(view__in=["lijst", "api_lijst"])
     assert set(shown.values_list("view", "client_number")) >= {("lijst", "5001"), ("api_lijst", "5001")}
-    assert not shown.filter(outside_caseload=True).exists()
+    assert set(shown.filter(outside_caseload=True).values_list("view", "client_number")) == {
+        ("lijst", "5002"), ("api_lijst", "5002")}
+    assert unusual_access(municipality_ids=[world.muni.pk], minimum=1, factor=0) == []
+    # The same client opened on purpose does count.
+    login(world.users["klantmanager"]).get(reverse("caseload:client-detail", args=[world.teammate.pk]))
+    assert [row.clients_outside for row in unusual_access(municipality_ids=[world.muni.pk], minimum=1, factor=0)] == [1]
 
 
 def test_administrator_sees_who_viewed_a_client(world, login):

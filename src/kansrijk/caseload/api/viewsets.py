@@ -75,12 +75,10 @@ class ClientViewSet(viewsets.ReadOnlyModelViewSet):
     def list(self, request, *args, **kwargs):
         response = super().list(request, *args, **kwargs)
         page = self.paginator.page.object_list if getattr(self.paginator, "page", None) else []
-        if request.query_params.get("q"):
-            # A search is a lookup of a person: record whom it showed (Suwinet's "controle op opvraaggedrag").
-            log_bulk_access(user=request.user, clients=page, view="api_zoeken")
-        else:
-            # Browsing the scope's list is recorded too, as within the user's work (see caseload.views.client_list).
-            log_bulk_access(user=request.user, clients=page, view="api_lijst", outside=False)
+        # A search is a lookup of a person: record whom it showed (Suwinet's "controle op opvraaggedrag"). Browsing
+        # the scope's list is recorded too (see caseload.views.client_list).
+        log_bulk_access(user=request.user, clients=page, view="api_zoeken" if request.query_params.get("q")
+                        else "api_lijst")
         return response
 
     def retrieve(self, request, *args, **kwargs):
