@@ -31,7 +31,9 @@ def setup_django() -> str | None:
 
 
 def p95(values) -> float:
-    return statistics.quantiles(values, n=20)[18] if len(values) >= 2 else values[0]
+    """The 95th percentile, interpolated between the samples ("inclusive"): never above the slowest one, which the
+    default "exclusive" method overshoots with few samples (three large team leads)."""
+    return statistics.quantiles(values, n=20, method="inclusive")[18] if len(values) >= 2 else values[0]
 
 
 def refuse_populated_database() -> None:

@@ -51,6 +51,8 @@ ROOT = HERE.parent
 CACHE = HERE / ".cache"
 sys.path.insert(0, str(HERE))
 
+from common import p95  # noqa: E402 - benchmarks/ is on the path only from the line above
+
 # The synthetic export's reference date is fixed so the cached file and the figures stay comparable between runs.
 REFERENCE_DATE = date(2025, 1, 1)
 MUNICIPALITY_CBS = "9999"
@@ -103,12 +105,6 @@ def _setup_django(migrate: bool = False) -> None:
         from django.core.management import call_command
 
         call_command("migrate", verbosity=0)
-
-
-def _p95(values: list[float]) -> float:
-    import statistics as stats
-
-    return stats.quantiles(values, n=20)[18] if len(values) >= 2 else values[0]
 
 
 def _timed_ms(call, subjects) -> list[float]:
@@ -222,9 +218,9 @@ def step_catalogue(args) -> dict:
     # Fifteen queries give fifteen samples, whose p95 is the slowest one: each query five times per run gives the p95
     # a distribution (75 samples), as the standalone bench_catalogue.py always had.
     queries = QUERIES * 5
-    runs = _repeat(args.repeats, "catalogus", lambda: (_p95(_timed_ms(search, queries)),
-                                                        _p95(_timed_ms(filtered, queries)),
-                                                        _p95(_timed_ms(scan, queries))))
+    runs = _repeat(args.repeats, "catalogus", lambda: (p95(_timed_ms(search, queries)),
+                                                        p95(_timed_ms(filtered, queries)),
+                                                        p95(_timed_ms(scan, queries))))
     return {"approaches": approaches, "figures": {
         "catalogue_search_p95_ms": {"runs": [r[0] for r in runs], "baseline_runs": [r[2] for r in runs]},
         "catalogue_filtered_p95_ms": {"runs": [r[1] for r in runs], "baseline_runs": [r[2] for r in runs]}}}
@@ -283,8 +279,8 @@ def step_worklist(args) -> dict:
     worklist(managers[0])  # warm up: connection, caches
 
     def once():
-        return (_p95(_timed_ms(worklist, managers)), _p95(_timed_ms(worklist, leads)),
-                _p95(_timed_ms(plain_manager, managers)), _p95(_timed_ms(plain_team, leads)))
+        return (p95(_timed_ms(worklist, managers)), p95(_timed_ms(worklist, leads)),
+                p95(_timed_ms(plain_manager, managers)), p95(_timed_ms(plain_team, leads)))
 
     runs = _repeat(args.repeats, "werklijst", once)
     return {"items_per_worklist_median": statistics.median(sizes), "figures": {
@@ -352,7 +348,7 @@ def step_selection(args) -> dict:
     select("team")(leads[0])  # warm up: connection, kept candidates
 
     def once():
-        return {kind: (_p95(_timed_ms(select(kind), users)), _p95(_timed_ms(plain, users)))
+        return {kind: (p95(_timed_ms(select(kind), users)), p95(_timed_ms(plain, users)))
                 for kind, users in (("manager", managers), ("team", leads), ("large", large))}
 
     runs = _repeat(args.repeats, "kandidaatselectie", once)
@@ -414,7 +410,7 @@ def step_recommend(args) -> dict:
     recommendations_for(user, people[0])  # the menukaart's candidates are built and kept
 
     def once():
-        return _p95(_timed_ms(lambda person: recommendations_for(user, person), people))
+        return p95(_timed_ms(lambda person: recommendations_for(user, person), people))
 
     runs = _repeat(args.repeats, "aanbevelingen", once)
     return {"figures": {"recommend_p95_ms": {"runs": runs}}}
@@ -860,7 +856,7 @@ def orchestrate(args) -> dict:
         version = databases.version()
     finally:
         if args.engine_label == "postgresql":
-            for name in (f"{stamp}_{n}" for n in range(args.repeats)):
+            for name in (*(f"{stamp}_{n}" for n in range(args.repeats)), f"{stamp}_empty"):
                 # Best effort: the throwaway cluster goes with the run, so a database that will not drop is no error.
                 with contextlib.suppress(Exception):
                     databases.drop(name)

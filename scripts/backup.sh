@@ -39,6 +39,8 @@ trap 'rm -f "$partial"' EXIT
 "$pg_dump" --format=custom --no-password --dbname="$url" --file="$partial"
 # A dump that pg_restore cannot list is no backup: check before it gets its final name.
 "$pg_restore" --list "$partial" >/dev/null || fail "the dump is not readable by pg_restore."
+# The checksum is written (under the final name) before the dump gets that name: a dump never stands without one.
+sum=$(sha256sum <"$partial" | cut -d' ' -f1) || fail "could not compute the checksum of the dump."
+printf '%s  %s\n' "$sum" "$name" >"$target/$name.sha256"
 mv "$partial" "$target/$name"
-(cd "$target" && sha256sum "$name" >"$name.sha256")
 echo "$target/$name"

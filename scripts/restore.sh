@@ -29,7 +29,7 @@ url="postgresql://${DATABASE_URL#*://}"
 pgbin=${PGBIN:-$( (ls -d /usr/lib/postgresql/*/bin 2>/dev/null || true) | sort -V | tail -n 1)}
 if [ -n "$pgbin" ] && [ -x "$pgbin/pg_restore" ]; then
   pg_restore="$pgbin/pg_restore" psql="$pgbin/psql"
-  [ -x "$psql" ] || psql=$(command -v psql)
+  [ -x "$psql" ] || psql=$(command -v psql) || fail "psql not found (install postgresql-client)."
 else
   pg_restore=$(command -v pg_restore) || fail "pg_restore not found (install postgresql-client)."
   psql=$(command -v psql) || fail "psql not found (install postgresql-client)."
