@@ -44,8 +44,8 @@ def _spells(municipality_id: int) -> QuerySet:
 # Causes of benefit dependency (the municipal code list) that say something of health, detention or origin (AVG
 # art. 9 and 10): given as 39 "Andere oorzaak" per person, like a medical end reason below; the aggregate analyses
 # still count them under their own code.
+# Not 11 "Einde Arb. dienstbetr./ZW": mostly the end of a job, the commonest cause, and no health fact about a person.
 SENSITIVE_CAUSE_CODES = {
-    11,  # Einde Arb. dienstbetr./ZW (sickness benefit)
     15,  # Einde Uitk arbeidsongeschikth.
     21,  # Arb. dienstbetr./uitk. ziekte
     26,  # (Psych.)Inrichting
