@@ -12,9 +12,9 @@ with a running benefit never expires.
 Anonymising the client file replaces name, BSN, client and dossier number and every free text by fixed markers, and
 deletes the special categories, but keeps birth year, sex, household, team, benefit spells, ladder steps, trajectory
 codes and dates: the monitoring still counts anonymised clients. The access log and the answered access requests
-keep the old client number until their own period ends, but no longer point at the anonymised file. Their change history keeps who changed what when,
-without the old and new values. django-auditlog is switched off while the job writes, so deleting a row does not
-copy its values into a new log entry."""
+keep the old client number until their own period ends, but no longer point at the anonymised file. The clients'
+change history keeps who changed what when, without the old and new values. django-auditlog is switched off while
+the job writes, so deleting a row does not copy its values into a new log entry."""
 
 from __future__ import annotations
 
